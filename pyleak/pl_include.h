@@ -1,0 +1,165 @@
+/* pyleak: declarations shared by the stages of the tool.
+   Copyright (C) 2026 the pyleak developers.  GPL-2.0-or-later.
+
+   The pipeline, one file per stage:
+     pl_intercept.c  malloc family handlers the core's replacement calls
+     pl_shadow.c     the table of live blocks and the heap statistics
+     pl_scan.c       the reachability scan (roots, marking, cliques)
+     pl_report.c     loss records, text output through the error manager
+     pl_json.c       the JSON document (--json-file)
+     pl_main.c       options, client requests, start-up and exit        */
+
+#ifndef __PL_INCLUDE_H
+#define __PL_INCLUDE_H
+
+#include "pub_tool_basics.h"
+#include "pub_tool_execontext.h"
+#include "pub_tool_hashtable.h"
+
+#define PL_VERSION "0.1.0"
+
+/*------------------------------------------------------------*/
+/*--- Shadow blocks                                        ---*/
+/*------------------------------------------------------------*/
+
+typedef enum {
+   PL_AllocMalloc = 0,     /* malloc, calloc, realloc, memalign family */
+   PL_AllocNew    = 1,     /* operator new */
+   PL_AllocNewVec = 2      /* operator new[] */
+} PL_AllocKind;
+
+/* One live heap block.  The first two fields are what VgHashTable
+   needs (chain link, key); keep the record small: a Python process has
+   millions of these. */
+typedef struct _PL_Block {
+   struct _PL_Block* next;
+   Addr         data;          /* first byte of the payload; hash key */
+   SizeT        szB;           /* size the client asked for */
+   ExeContext*  where;         /* allocation stack (deduplicated) */
+   UShort       tid;           /* allocating thread */
+   UChar        allockind;     /* PL_AllocKind */
+   UChar        py_flags;      /* reserved for the Python model */
+   UInt         py_stack;      /* reserved: Python stack id, 0 = none */
+} PL_Block;
+
+/* Heap statistics, as memcheck's HEAP SUMMARY shows them. */
+typedef struct {
+   ULong n_allocs;
+   ULong n_frees;
+   ULong bytes_allocated;
+   ULong in_use_bytes;
+   ULong in_use_blocks;
+} PL_HeapStats;
+
+extern PL_HeapStats pl_heap;
+
+void      pl_shadow_init ( void );
+PL_Block* pl_shadow_new  ( ThreadId tid, Addr data, SizeT szB,
+                           PL_AllocKind kind );
+PL_Block* pl_shadow_remove ( Addr data );
+void      pl_shadow_release ( PL_Block* b );
+PL_Block* pl_shadow_lookup ( Addr data );
+/* All live blocks, sorted by address; *n gets the count.  The caller
+   frees the array with VG_(free). */
+PL_Block** pl_shadow_sorted ( UInt* n );
+
+/*------------------------------------------------------------*/
+/*--- Intercept                                            ---*/
+/*------------------------------------------------------------*/
+
+void pl_intercept_register ( void );
+
+/*------------------------------------------------------------*/
+/*--- Leak kinds and options                               ---*/
+/*------------------------------------------------------------*/
+
+/* The leak kinds of the core issue.  The order is the order of the
+   LEAK SUMMARY; the JSON names are in pl_kind_name. */
+typedef enum {
+   PL_KDefinite = 0,
+   PL_KIndirect,
+   PL_KPossible,
+   PL_KReachableC,
+   PL_NKinds
+} PL_Kind;
+
+#define PL_KSET(k)   (1u << (k))
+#define PL_KSET_ALL  ((1u << PL_NKinds) - 1)
+
+extern const HChar* pl_kind_name[PL_NKinds];    /* JSON names */
+extern const HChar* pl_kind_text[PL_NKinds];    /* text report words */
+
+typedef enum { PL_LCNo, PL_LCSummary, PL_LCFull } PL_LeakCheckMode;
+
+extern PL_LeakCheckMode pl_clo_leak_check;
+extern UInt             pl_clo_show_kinds;     /* set of PL_Kind */
+extern UInt             pl_clo_error_kinds;    /* set of PL_Kind */
+extern const HChar*     pl_clo_json_file;      /* NULL: no JSON */
+
+/*------------------------------------------------------------*/
+/*--- Scan                                                 ---*/
+/*------------------------------------------------------------*/
+
+/* Result of one reachability scan: every live block with its kind. */
+typedef struct {
+   PL_Block** blocks;          /* sorted by address */
+   UInt       n_blocks;
+   UChar*     kind;            /* PL_Kind per block */
+   SizeT*     indirect_szB;    /* per block: bytes it alone retains */
+} PL_ScanResult;
+
+void pl_scan ( /*OUT*/PL_ScanResult* res );
+
+/* The thread that called exit/exit_group (pl_main.c), or
+   VG_INVALID_THREADID while the process runs. */
+extern ThreadId pl_exit_tid;
+void pl_scan_free ( PL_ScanResult* res );
+
+/*------------------------------------------------------------*/
+/*--- Report                                               ---*/
+/*------------------------------------------------------------*/
+
+typedef enum { PL_WhenExit, PL_WhenRequest } PL_When;
+
+/* Totals of the last check, for the COUNT_LEAKS client requests. */
+typedef struct {
+   ULong bytes[PL_NKinds];
+   ULong blocks[PL_NKinds];
+   ULong suppressed_bytes, suppressed_blocks;
+} PL_Totals;
+
+extern PL_Totals pl_last_totals;
+
+/* Run a leak check (scan + report + JSON record).  LABEL may be NULL. */
+void pl_leak_check ( ThreadId tid, PL_When when, const HChar* label,
+                     PL_LeakCheckMode mode );
+void pl_print_heap_summary ( void );
+
+/* Error-manager callbacks (pl_report.c). */
+void pl_register_errors ( void );
+
+/*------------------------------------------------------------*/
+/*--- JSON                                                 ---*/
+/*------------------------------------------------------------*/
+
+typedef struct _PL_Record PL_Record;
+struct _PL_Record {
+   PL_Kind     kind;
+   ExeContext* where;
+   ULong       bytes;
+   ULong       blocks;
+   ULong       indirect_bytes;
+   Bool        suppressed;
+};
+
+/* Checks accumulate in memory; the document is written once, at exit. */
+void pl_json_init ( void );               /* validates the path */
+void pl_json_add_check ( PL_When when, const HChar* label,
+                         const PL_Totals* t,
+                         PL_Record** recs, UInt n_recs );
+void pl_json_finish ( Int exit_code, Bool exited, Int fatal_sig );
+
+/* Small helpers */
+#define PL_MALLOC(cc, sz)  VG_(malloc)((cc), (sz))
+
+#endif /* __PL_INCLUDE_H */

@@ -1,0 +1,157 @@
+/* pyleak: the malloc family, as the core's replacement calls it.
+   Copyright (C) 2026 the pyleak developers.  GPL-2.0-or-later.
+
+   The preload (vgpreload_pyleak-*.so, built from the core's
+   replacemalloc archive) redirects malloc, calloc, realloc, free, the
+   memalign family, malloc_usable_size and C++ new/delete to these
+   handlers.  The argument checks that the C library makes (calloc
+   overflow, realloc(NULL, n), realloc(p, 0), alignment validity) are
+   done there; here every call becomes a client-arena block plus a
+   shadow record.
+
+   Fill policy.  memcheck ignores words whose bits are undefined when it
+   scans for pointers; pyleak tracks no definedness, so a fresh block
+   that reuses freed arena memory could carry stale pointers and keep
+   other blocks falsely "reachable".  So new blocks are zeroed, which
+   is exactly "contains no pointer yet".  Blocks of 4 MiB and more come
+   from fresh mmaps in the client arena (unsplittable superblocks) and
+   are zero already; they are left alone so that a large, sparsely used
+   buffer does not become resident. */
+
+#include "pub_tool_basics.h"
+#include "pub_tool_libcassert.h"
+#include "pub_tool_libcbase.h"
+#include "pub_tool_mallocfree.h"
+#include "pub_tool_replacemalloc.h"
+#include "pub_tool_tooliface.h"
+#include "pl_include.h"
+
+#define PL_ZERO_FILL_LIMIT  (4u * 1024 * 1024)
+
+static void* new_block ( ThreadId tid, SizeT szB, SizeT align,
+                         Bool is_zeroed, PL_AllocKind kind )
+{
+   /* Sizes that wrap when the arena adds its overhead are refused, as
+      glibc refuses them, instead of tripping an arena assertion. */
+   if ((Long)szB < 0)
+      return NULL;
+   void* p = VG_(cli_malloc)(align, szB);
+   if (p == NULL)
+      return NULL;
+   if (is_zeroed || szB < PL_ZERO_FILL_LIMIT)
+      VG_(memset)(p, 0, szB);
+   pl_shadow_new(tid, (Addr)p, szB, kind);
+   return p;
+}
+
+static void free_block ( ThreadId tid, void* p )
+{
+   PL_Block* b = pl_shadow_remove((Addr)p);
+   if (b == NULL)
+      return;            /* not ours (or a double free): leave it be */
+   pl_shadow_release(b);
+   VG_(cli_free)(p);
+}
+
+static void* pl_malloc ( ThreadId tid, SizeT n )
+{
+   return new_block(tid, n, VG_(clo_alignment), False, PL_AllocMalloc);
+}
+
+static void* pl_builtin_new ( ThreadId tid, SizeT n )
+{
+   return new_block(tid, n, VG_(clo_alignment), False, PL_AllocNew);
+}
+
+static void* pl_builtin_new_aligned ( ThreadId tid, SizeT n, SizeT align )
+{
+   return new_block(tid, n, align, False, PL_AllocNew);
+}
+
+static void* pl_builtin_vec_new ( ThreadId tid, SizeT n )
+{
+   return new_block(tid, n, VG_(clo_alignment), False, PL_AllocNewVec);
+}
+
+static void* pl_builtin_vec_new_aligned ( ThreadId tid, SizeT n,
+                                          SizeT align )
+{
+   return new_block(tid, n, align, False, PL_AllocNewVec);
+}
+
+static void* pl_memalign ( ThreadId tid, SizeT align, SizeT n )
+{
+   return new_block(tid, n, align, False, PL_AllocMalloc);
+}
+
+static void* pl_calloc ( ThreadId tid, SizeT nmemb, SizeT size1 )
+{
+   /* The preload already returned NULL on overflow; this guards the
+      handler against being reached some other way. */
+   if (size1 != 0 && nmemb > (SizeT)-1 / size1)
+      return NULL;
+   return new_block(tid, nmemb * size1, VG_(clo_alignment), True,
+                    PL_AllocMalloc);
+}
+
+static void pl_free ( ThreadId tid, void* p )
+{
+   free_block(tid, p);
+}
+
+static void pl_builtin_delete_aligned ( ThreadId tid, void* p, SizeT align )
+{
+   free_block(tid, p);
+}
+
+/* realloc always moves the block, as memcheck's does: it keeps the
+   shadow record simple (one address, one stack: the realloc call's)
+   and the cost is the copy, which the core's own realloc would mostly
+   pay anyway.  realloc(NULL, n) and realloc(p, 0) never get here. */
+static void* pl_realloc ( ThreadId tid, void* p_old, SizeT new_szB )
+{
+   if (p_old == NULL)
+      return pl_malloc(tid, new_szB);
+
+   PL_Block* old = pl_shadow_lookup((Addr)p_old);
+   if (old == NULL)
+      return NULL;       /* not a block of ours: refuse, as memcheck */
+
+   void* p_new = new_block(tid, new_szB, VG_(clo_alignment), False,
+                           PL_AllocMalloc);
+   if (p_new == NULL)
+      return NULL;       /* the old block stays valid, as C says */
+   VG_(memcpy)(p_new, p_old, old->szB < new_szB ? old->szB : new_szB);
+
+   /* The realloc is one allocation and one free in the statistics,
+      exactly like memcheck counts it. */
+   free_block(tid, p_old);
+   return p_new;
+}
+
+static SizeT pl_malloc_usable_size ( ThreadId tid, void* p )
+{
+   PL_Block* b = pl_shadow_lookup((Addr)p);
+   return b ? b->szB : 0;
+}
+
+void pl_intercept_register ( void )
+{
+   VG_(needs_malloc_replacement)(
+      pl_malloc,
+      pl_builtin_new,
+      pl_builtin_new_aligned,
+      pl_builtin_vec_new,
+      pl_builtin_vec_new_aligned,
+      pl_memalign,
+      pl_calloc,
+      pl_free,
+      pl_free,                         /* delete */
+      pl_builtin_delete_aligned,
+      pl_free,                         /* delete[] */
+      pl_builtin_delete_aligned,
+      pl_realloc,
+      pl_malloc_usable_size,
+      0                                /* redzone: the arena's minimum */
+   );
+}

@@ -1,0 +1,232 @@
+/* pyleak: the JSON document (--json-file=FILE).
+   Copyright (C) 2026 the pyleak developers.  GPL-2.0-or-later.
+
+   This is the contract CI jobs build on (schema: docs/json.md).  Each
+   leak check appends its part to an in-memory buffer; at exit the
+   whole document is written to FILE.tmp.PID and renamed over FILE, so
+   a reader sees a complete document or none: a run killed before its
+   end leaves no half-written file behind.
+
+   Records of every kind are written, whatever --show-leak-kinds says:
+   display options must not change what a later comparison sees. */
+
+#include "pub_tool_basics.h"
+#include "pub_tool_clientstate.h"
+#include "pub_tool_debuginfo.h"
+#include "pub_tool_execontext.h"
+#include "pub_tool_libcassert.h"
+#include "pub_tool_libcbase.h"
+#include "pub_tool_libcfile.h"
+#include "pub_tool_libcprint.h"
+#include "pub_tool_libcproc.h"
+#include "pub_tool_mallocfree.h"
+#include "pub_tool_options.h"
+#include "pub_tool_vki.h"
+#include "pub_tool_xarray.h"
+#include "pl_include.h"
+
+/* errno names for the one error a user can cause here. */
+static const HChar* errno_text ( UWord err )
+{
+   switch (err) {
+      case VKI_ENOENT:  return "no such directory";
+      case VKI_EACCES:  return "permission denied";
+      case VKI_EROFS:   return "read-only file system";
+      case VKI_ENOTDIR: return "a path component is not a directory";
+      case VKI_EISDIR:  return "is a directory";
+      case VKI_ENOSPC:  return "no space left on device";
+      default:          return "cannot create it";
+   }
+}
+
+static XArray* checks;          /* the "checks" array's elements, text */
+static UInt    n_checks;
+static HChar*  json_path;       /* expanded --json-file */
+
+/*------------------------------------------------------------*/
+/*--- Writing JSON values                                  ---*/
+/*------------------------------------------------------------*/
+
+static void put_str ( XArray* xa, const HChar* s )
+{
+   if (s == NULL) {
+      VG_(xaprintf)(xa, "null");
+      return;
+   }
+   VG_(xaprintf)(xa, "\"");
+   for (; *s; s++) {
+      UChar c = (UChar)*s;
+      if (c == '"' || c == '\\')
+         VG_(xaprintf)(xa, "\\%c", c);
+      else if (c < 0x20)
+         VG_(xaprintf)(xa, "\\u%04x", (UInt)c);
+      else
+         VG_(xaprintf)(xa, "%c", c);
+   }
+   VG_(xaprintf)(xa, "\"");
+}
+
+static void put_frame ( UInt n, DiEpoch ep, Addr ip, void* opaque )
+{
+   XArray* xa = opaque;
+   const HChar* fn = NULL;
+   const HChar* obj = NULL;
+   const HChar* file = NULL;
+   const HChar* dir = NULL;
+   UInt line = 0;
+
+   if (n > 0)
+      VG_(xaprintf)(xa, ", ");
+   VG_(xaprintf)(xa, "{\"ip\": \"%#lx\", \"function\": ", ip);
+   /* The debuginfo getters return pointers into buffers that the next
+      call may reuse, so each string is written before the next query. */
+   put_str(xa, VG_(get_fnname)(ep, ip, &fn) ? fn : NULL);
+   VG_(xaprintf)(xa, ", \"object\": ");
+   put_str(xa, VG_(get_objname)(ep, ip, &obj) ? obj : NULL);
+   if (VG_(get_filename_linenum)(ep, ip, &file, &dir, &line)) {
+      VG_(xaprintf)(xa, ", \"file\": ");
+      put_str(xa, file);
+      VG_(xaprintf)(xa, ", \"line\": %u}", line);
+   } else {
+      VG_(xaprintf)(xa, ", \"file\": null, \"line\": null}");
+   }
+}
+
+/*------------------------------------------------------------*/
+/*--- Checks                                               ---*/
+/*------------------------------------------------------------*/
+
+void pl_json_init ( void )
+{
+   if (pl_clo_json_file == NULL)
+      return;
+   json_path = VG_(expand_file_name)("--json-file", pl_clo_json_file);
+   checks = VG_(newXA)(VG_(malloc), "pl.json.checks", VG_(free),
+                       sizeof(HChar));
+
+   /* Fail now, not after an hour of running, if the file cannot be
+      written: create the temporary file once and remove it. */
+   HChar* tmp = VG_(malloc)("pl.json.tmp", VG_(strlen)(json_path) + 32);
+   VG_(sprintf)(tmp, "%s.tmp.%d", json_path, VG_(getpid)());
+   SysRes sr = VG_(open)(tmp, VKI_O_CREAT | VKI_O_WRONLY | VKI_O_TRUNC,
+                         VKI_S_IRUSR | VKI_S_IWUSR | VKI_S_IRGRP
+                         | VKI_S_IROTH);
+   if (sr_isError(sr)) {
+      VG_(fmsg)("pyleak: cannot write --json-file=%s: %s\n",
+                json_path, errno_text(sr_Err(sr)));
+      VG_(exit)(1);
+   }
+   VG_(close)(sr_Res(sr));
+   VG_(unlink)(tmp);
+   VG_(free)(tmp);
+}
+
+void pl_json_add_check ( PL_When when, const HChar* label,
+                         const PL_Totals* t, PL_Record** recs, UInt n_recs )
+{
+   if (checks == NULL)
+      return;
+   XArray* xa = checks;
+
+   n_checks++;
+   VG_(xaprintf)(xa, "%s\n  {\"seq\": %u, \"when\": \"%s\", \"label\": ",
+                 n_checks > 1 ? "," : "", n_checks,
+                 when == PL_WhenExit ? "exit" : "request");
+   put_str(xa, label);
+
+   VG_(xaprintf)(xa, ",\n   \"summary\": {");
+   for (Int k = 0; k < PL_NKinds; k++)
+      VG_(xaprintf)(xa, "%s\"%s\": {\"bytes\": %llu, \"blocks\": %llu}",
+                    k ? ", " : "", pl_kind_name[k], t->bytes[k],
+                    t->blocks[k]);
+   VG_(xaprintf)(xa, ", \"suppressed\": {\"bytes\": %llu, \"blocks\": %llu}}",
+                 t->suppressed_bytes, t->suppressed_blocks);
+
+   VG_(xaprintf)(xa, ",\n   \"records\": [");
+   for (UInt i = 0; i < n_recs; i++) {
+      const PL_Record* r = recs[i];
+      VG_(xaprintf)(xa, "%s\n    {\"kind\": \"%s\", \"bytes\": %llu,"
+                    " \"blocks\": %llu, \"indirect_bytes\": %llu,"
+                    " \"suppressed\": %s, \"native_stack\": [",
+                    i ? "," : "", pl_kind_name[r->kind], r->bytes,
+                    r->blocks, r->indirect_bytes,
+                    r->suppressed ? "true" : "false");
+      VG_(apply_ExeContext)(put_frame, xa, r->where);
+      VG_(xaprintf)(xa, "]}");
+   }
+   VG_(xaprintf)(xa, "]}");
+}
+
+/*------------------------------------------------------------*/
+/*--- The document                                         ---*/
+/*------------------------------------------------------------*/
+
+static Bool write_all ( Int fd, const HChar* buf, SizeT len )
+{
+   while (len > 0) {
+      Int chunk = len > (1 << 20) ? (1 << 20) : (Int)len;
+      Int w = VG_(write)(fd, buf, chunk);
+      if (w <= 0)
+         return False;
+      buf += w;
+      len -= w;
+   }
+   return True;
+}
+
+void pl_json_finish ( Int exit_code, Bool exited, Int fatal_sig )
+{
+   if (checks == NULL)
+      return;
+
+   XArray* xa = VG_(newXA)(VG_(malloc), "pl.json.doc", VG_(free),
+                           sizeof(HChar));
+   VG_(xaprintf)(xa, "{\"pyleak_json_version\": 1, \"tool_version\": \""
+                 PL_VERSION "\",\n \"command\": [");
+   put_str(xa, VG_(args_the_exename));
+   for (Word i = 0; i < VG_(sizeXA)(VG_(args_for_client)); i++) {
+      VG_(xaprintf)(xa, ", ");
+      put_str(xa, *(HChar**)VG_(indexXA)(VG_(args_for_client), i));
+   }
+   VG_(xaprintf)(xa, "],\n \"pid\": %d, ", VG_(getpid)());
+   if (exited)
+      VG_(xaprintf)(xa, "\"exit_code\": %d, \"signal\": null,\n", exit_code);
+   else if (fatal_sig > 0)
+      VG_(xaprintf)(xa, "\"exit_code\": null, \"signal\": %d,\n", fatal_sig);
+   else
+      VG_(xaprintf)(xa, "\"exit_code\": null, \"signal\": null,\n");
+   VG_(xaprintf)(xa, " \"python\": null,\n");
+   VG_(xaprintf)(xa, " \"heap\": {\"in_use_bytes\": %llu, \"in_use_blocks\":"
+                 " %llu, \"allocs\": %llu, \"frees\": %llu,"
+                 " \"bytes_allocated\": %llu},\n",
+                 pl_heap.in_use_bytes, pl_heap.in_use_blocks,
+                 pl_heap.n_allocs, pl_heap.n_frees, pl_heap.bytes_allocated);
+   VG_(xaprintf)(xa, " \"checks\": [");
+
+   HChar* body; Word body_len;
+   VG_(getContentsXA_UNSAFE)(checks, (void**)&body, &body_len);
+   HChar* head; Word head_len;
+   VG_(getContentsXA_UNSAFE)(xa, (void**)&head, &head_len);
+   static const HChar tail[] = "]}\n";
+
+   HChar* tmp = VG_(malloc)("pl.json.tmp", VG_(strlen)(json_path) + 32);
+   VG_(sprintf)(tmp, "%s.tmp.%d", json_path, VG_(getpid)());
+   SysRes sr = VG_(open)(tmp, VKI_O_CREAT | VKI_O_WRONLY | VKI_O_TRUNC,
+                         VKI_S_IRUSR | VKI_S_IWUSR | VKI_S_IRGRP
+                         | VKI_S_IROTH);
+   Bool ok = !sr_isError(sr);
+   if (ok) {
+      Int fd = sr_Res(sr);
+      ok = write_all(fd, head, head_len)
+           && write_all(fd, body, body_len)
+           && write_all(fd, tail, sizeof tail - 1);
+      VG_(close)(fd);
+      ok = ok && VG_(rename)(tmp, json_path) == 0;
+      if (!ok)
+         VG_(unlink)(tmp);
+   }
+   if (!ok)
+      VG_(umsg)("pyleak: could not write the JSON file %s\n", json_path);
+   VG_(free)(tmp);
+   VG_(deleteXA)(xa);
+}

@@ -1,0 +1,256 @@
+/* pyleak: a Python-aware leak checker.  Start-up, options, client
+   requests and exit.
+   Copyright (C) 2026 the pyleak developers.  GPL-2.0-or-later.
+
+   pyleak adds no instrumentation to the client's code: everything it
+   knows comes from the replaced allocator (pl_intercept.c) and from
+   reading memory at leak-check time (pl_scan.c).  That is why it runs
+   at close to the speed of --tool=none. */
+
+#include "pub_tool_basics.h"
+#include "pub_tool_libcassert.h"
+#include "pub_tool_libcbase.h"
+#include "pub_tool_libcprint.h"
+#include "pub_tool_machine.h"
+#include "pub_tool_mallocfree.h"
+#include "pub_tool_options.h"
+#include "pub_tool_replacemalloc.h"
+#include "pub_tool_threadstate.h"
+#include "pub_tool_tooliface.h"
+#include "pub_tool_vkiscnums.h"
+#include "pl_include.h"
+#include "pyleak.h"
+#include "memcheck.h"           /* to honour memcheck's leak requests */
+
+/*------------------------------------------------------------*/
+/*--- Options                                              ---*/
+/*------------------------------------------------------------*/
+
+PL_LeakCheckMode pl_clo_leak_check  = PL_LCFull;
+UInt             pl_clo_show_kinds  = PL_KSET(PL_KDefinite)
+                                      | PL_KSET(PL_KPossible);
+UInt             pl_clo_error_kinds = PL_KSET(PL_KDefinite)
+                                      | PL_KSET(PL_KIndirect)
+                                      | PL_KSET(PL_KPossible);
+const HChar*     pl_clo_json_file   = NULL;
+
+/* Parse a comma-separated set of leak kinds, "all" or "none".
+   "reachable" is accepted for "reachable-c", memcheck users type it. */
+static Bool parse_kinds ( const HChar* val, /*OUT*/UInt* set )
+{
+   if (VG_(strcmp)(val, "all") == 0)  { *set = PL_KSET_ALL; return True; }
+   if (VG_(strcmp)(val, "none") == 0) { *set = 0; return True; }
+
+   UInt s = 0;
+   const HChar* p = val;
+   while (True) {
+      const HChar* end = VG_(strchr)(p, ',');
+      SizeT len = end ? (SizeT)(end - p) : VG_(strlen)(p);
+      Int k;
+      for (k = 0; k < PL_NKinds; k++)
+         if (VG_(strlen)(pl_kind_name[k]) == len
+             && VG_(strncmp)(p, pl_kind_name[k], len) == 0)
+            break;
+      if (k == PL_NKinds && len == 9 && VG_(strncmp)(p, "reachable", 9) == 0)
+         k = PL_KReachableC;
+      if (k == PL_NKinds)
+         return False;
+      s |= PL_KSET(k);
+      if (end == NULL)
+         break;
+      p = end + 1;
+   }
+   *set = s;
+   return True;
+}
+
+static Bool pl_process_cmd_line_option ( const HChar* arg )
+{
+   const HChar* v = NULL;   /* not "val": the VG_STR_CLO macro shadows it */
+
+   if VG_XACT_CLO(arg, "--leak-check=no",      pl_clo_leak_check, PL_LCNo) {}
+   else if VG_XACT_CLO(arg, "--leak-check=summary", pl_clo_leak_check,
+                       PL_LCSummary) {}
+   else if VG_XACT_CLO(arg, "--leak-check=full", pl_clo_leak_check,
+                       PL_LCFull) {}
+   else if VG_XACT_CLO(arg, "--leak-check=yes",  pl_clo_leak_check,
+                       PL_LCFull) {}
+   else if VG_STR_CLO(arg, "--leak-check", v) {
+      VG_(fmsg_bad_option)(arg, "expected no, summary or full\n");
+   }
+   else if VG_STR_CLO(arg, "--show-leak-kinds", v) {
+      if (!parse_kinds(v, &pl_clo_show_kinds))
+         VG_(fmsg_bad_option)(arg, "expected a comma-separated set of"
+                              " definite, indirect, possible, reachable-c,"
+                              " or all, or none\n");
+   }
+   else if VG_STR_CLO(arg, "--errors-for-leak-kinds", v) {
+      if (!parse_kinds(v, &pl_clo_error_kinds))
+         VG_(fmsg_bad_option)(arg, "expected a comma-separated set of"
+                              " definite, indirect, possible, reachable-c,"
+                              " or all, or none\n");
+   }
+   else if VG_STR_CLO(arg, "--json-file", pl_clo_json_file) {
+      if (pl_clo_json_file[0] == '\0')
+         VG_(fmsg_bad_option)(arg, "the file name is empty\n");
+   }
+   else
+      return VG_(replacement_malloc_process_cmd_line_option)(arg);
+
+   return True;
+}
+
+static void pl_print_usage ( void )
+{
+   VG_(printf)(
+"    --leak-check=no|summary|full     search for leaked memory at exit? [full]\n"
+"    --show-leak-kinds=kind1,kind2,.. which leak kinds to show? [definite,possible]\n"
+"    --errors-for-leak-kinds=kind1,.. which leak kinds are errors?\n"
+"                                            [definite,indirect,possible]\n"
+"        where kind is one of: definite indirect possible reachable-c\n"
+"        (reachable is accepted for reachable-c), or all, or none\n"
+"    --json-file=<file>               write the results as JSON to <file>;\n"
+"                                     %%p, %%q{ENV} expand as in --log-file\n"
+"    --error-exitcode=<n>             exit with <n> when a leak of an error\n"
+"                                     kind was found (a core option)\n"
+   );
+}
+
+static void pl_print_debug_usage ( void )
+{
+   VG_(printf)("    (none)\n");
+}
+
+/*------------------------------------------------------------*/
+/*--- Client requests                                      ---*/
+/*------------------------------------------------------------*/
+
+static void count_leaks ( UWord* arg, Bool blocks )
+{
+   const PL_Totals* t = &pl_last_totals;
+   const ULong* v = blocks ? t->blocks : t->bytes;
+   *(UWord*)arg[1] = v[PL_KDefinite] + v[PL_KIndirect];
+   *(UWord*)arg[2] = v[PL_KPossible];
+   *(UWord*)arg[3] = v[PL_KReachableC];
+   *(UWord*)arg[4] = blocks ? t->suppressed_blocks : t->suppressed_bytes;
+}
+
+static Bool pl_handle_client_request ( ThreadId tid, UWord* arg,
+                                       UWord* ret )
+{
+   switch (arg[0]) {
+   case VG_USERREQ__PYLEAK_LEAK_CHECK:
+      pl_leak_check(tid, PL_WhenRequest, (const HChar*)arg[1], PL_LCFull);
+      *ret = 0;
+      return True;
+   case VG_USERREQ__PYLEAK_COUNT_LEAKS:
+   case VG_USERREQ__COUNT_LEAKS:
+      count_leaks(arg, False);
+      *ret = 0;
+      return True;
+   case VG_USERREQ__PYLEAK_COUNT_LEAK_BLOCKS:
+   case VG_USERREQ__COUNT_LEAK_BLOCKS:
+      count_leaks(arg, True);
+      *ret = 0;
+      return True;
+   case VG_USERREQ__DO_LEAK_CHECK:
+      /* memcheck.h's VALGRIND_DO_LEAK_CHECK (arg1 0) and
+         VALGRIND_DO_QUICK_LEAK_CHECK (arg1 1).  The delta modes
+         (added/changed) are reported as full checks for now. */
+      pl_leak_check(tid, PL_WhenRequest, NULL,
+                    arg[1] == 1 ? PL_LCSummary : PL_LCFull);
+      *ret = 0;
+      return True;
+   default:
+      /* memcheck's definedness and addressability requests mean
+         nothing here; accept them quietly so that programs annotated
+         for memcheck run unchanged. */
+      if (VG_IS_TOOL_USERREQ('M', 'C', arg[0])) {
+         *ret = 0;
+         return True;
+      }
+      return False;
+   }
+}
+
+/*------------------------------------------------------------*/
+/*--- Exit                                                 ---*/
+/*------------------------------------------------------------*/
+
+ThreadId pl_exit_tid = VG_INVALID_THREADID;
+static Int  exit_status;
+
+/* The core tells the tool nothing about the client's exit status, so
+   watch the syscalls that end it.  No exit seen at fini = the client
+   died of a signal. */
+static void pl_pre_syscall ( ThreadId tid, UInt sysno, UWord* args,
+                             UInt nArgs )
+{
+   if (sysno == __NR_exit_group || sysno == __NR_exit) {
+      pl_exit_tid = tid;
+      exit_status = (Int)(args[0] & 0xff);
+   }
+}
+
+static void pl_post_syscall ( ThreadId tid, UInt sysno, UWord* args,
+                              UInt nArgs, SysRes res ) { }
+
+static void pl_fini ( Int exitcode_unused )
+{
+   pl_print_heap_summary();
+
+   if (pl_clo_leak_check != PL_LCNo) {
+      pl_leak_check(1 /* the core's convention at exit */, PL_WhenExit,
+                    NULL, pl_clo_leak_check);
+   } else if (VG_(clo_verbosity) > 0) {
+      VG_(umsg)("For a detailed leak analysis, rerun with:"
+                " --leak-check=full\n");
+      VG_(umsg)("\n");
+   }
+
+   pl_json_finish(exit_status, pl_exit_tid != VG_INVALID_THREADID, 0);
+}
+
+/*------------------------------------------------------------*/
+/*--- Start-up                                             ---*/
+/*------------------------------------------------------------*/
+
+static void pl_post_clo_init ( void )
+{
+   pl_json_init();
+}
+
+static IRSB* pl_instrument ( VgCallbackClosure* closure, IRSB* bb,
+                             const VexGuestLayout* layout,
+                             const VexGuestExtents* vge,
+                             const VexArchInfo* archinfo_host,
+                             IRType gWordTy, IRType hWordTy )
+{
+   return bb;          /* no instrumentation: see the comment on top */
+}
+
+static void pl_pre_clo_init ( void )
+{
+   VG_(details_name)            ("pyleak");
+   VG_(details_version)         (PL_VERSION);
+   VG_(details_description)     ("a Python-aware leak checker");
+   VG_(details_copyright_author)(
+      "Copyright (C) 2026, the pyleak developers; GNU GPL'd");
+   VG_(details_bug_reports_to)  ("the pyleak issue tracker");
+   VG_(details_avg_translation_sizeB)(275);
+
+   VG_(basic_tool_funcs)(pl_post_clo_init, pl_instrument, pl_fini);
+
+   VG_(needs_command_line_options)(pl_process_cmd_line_option,
+                                   pl_print_usage, pl_print_debug_usage);
+   VG_(needs_client_requests)(pl_handle_client_request);
+   VG_(needs_syscall_wrapper)(pl_pre_syscall, pl_post_syscall);
+   VG_(needs_libc_freeres)();
+   VG_(needs_cxx_freeres)();
+   pl_register_errors();
+   pl_intercept_register();
+
+   pl_shadow_init();
+}
+
+VG_DETERMINE_INTERFACE_VERSION(pl_pre_clo_init)

@@ -1,0 +1,325 @@
+/* pyleak: the reachability scan.
+   Copyright (C) 2026 the pyleak developers.  GPL-2.0-or-later.
+
+   The semantics are memcheck's, reimplemented:
+   - Roots are the client's readable and writable mappings that are not
+     the client heap (data, bss, thread stacks, anonymous mmaps), minus
+     device mappings, minus the part of each thread stack below its
+     stack pointer (and red zone), plus every thread's registers.
+   - Every pointer-aligned word is a candidate pointer.  A word equal to
+     a block's start reaches it; a word inside it reaches it only
+     "possibly".  A block reached from a root or a reachable block by a
+     start pointer is reachable; one reached otherwise is possible, and
+     so is everything reached only through it.
+   - What is left is lost.  Walking the lost blocks in address order,
+     each still-unvisited one becomes a clique leader ("definite"), and
+     every unvisited lost block reachable from it joins its clique as
+     "indirect", its bytes added to the leader's indirect total.
+   Marking uses an explicit stack of block indices with a pending flag,
+   so each block is on the stack at most once: a 10-million-node list
+   needs 40 MB of stack array and no recursion.
+
+   What differs from memcheck: memcheck also skips words whose bits are
+   undefined.  pyleak zeroes fresh blocks (pl_intercept.c) and skips the
+   dead part of each stack, which covers the usual sources of stale
+   words; an uninitialised local in a live frame can still hold one. */
+
+#include "pub_tool_basics.h"
+#include "pub_tool_aspacehl.h"
+#include "pub_tool_aspacemgr.h"
+#include "pub_tool_libcassert.h"
+#include "pub_tool_libcbase.h"
+#include "pub_tool_libcprint.h"
+#include "pub_tool_libcsetjmp.h"
+#include "pub_tool_machine.h"
+#include "pub_tool_mallocfree.h"
+#include "pub_tool_options.h"
+#include "pub_tool_signals.h"
+#include "pub_tool_threadstate.h"
+#include "pub_tool_vki.h"
+#include "pl_include.h"
+
+/* Scan states.  Unreached blocks end up definite or indirect. */
+enum { S_Unreached = 0, S_Indirect, S_Possible, S_Reachable };
+
+typedef struct {
+   UChar state;
+   UChar pending;          /* on the mark stack now */
+} Extra;
+
+/* The state of one scan; file-static because the fault catcher and
+   the register callback take no closure. */
+static PL_Block** sc_blocks;
+static UInt       sc_n;
+static Extra*     sc_extra;
+static SizeT*     sc_indirect;     /* per clique leader */
+static Int*       sc_stack;        /* mark stack of block indices */
+static Int        sc_top;
+static Addr       sc_lo, sc_hi;    /* [lowest start, highest end) */
+
+/*------------------------------------------------------------*/
+/*--- Finding the block a word points into                 ---*/
+/*------------------------------------------------------------*/
+
+/* Index of the block containing A, or -1.  A zero-sized block covers
+   its one start address, else nothing could ever point to it. */
+static Int find_block ( Addr a )
+{
+   if (a < sc_lo || a >= sc_hi)
+      return -1;
+   Int lo = 0, hi = (Int)sc_n - 1;
+   while (lo <= hi) {
+      Int mid = lo + (hi - lo) / 2;
+      PL_Block* b = sc_blocks[mid];
+      Addr end = b->data + (b->szB ? b->szB : 1);
+      if (a < b->data)
+         hi = mid - 1;
+      else if (a >= end)
+         lo = mid + 1;
+      else
+         return mid;
+   }
+   return -1;
+}
+
+static void push ( Int i )
+{
+   if (sc_extra[i].pending)
+      return;
+   sc_extra[i].pending = 1;
+   sc_stack[++sc_top] = i;
+}
+
+/*------------------------------------------------------------*/
+/*--- The two marking rules                                ---*/
+/*------------------------------------------------------------*/
+
+/* Root phase: a word found in a root, a reachable block (PRIOR_DEF)
+   or a possible block (!PRIOR_DEF). */
+static void mark_from ( Addr w, Bool prior_def )
+{
+   Int i = find_block(w);
+   if (i < 0)
+      return;
+   Extra* ex = &sc_extra[i];
+   if (ex->state == S_Reachable)
+      return;
+   Bool start = (w == sc_blocks[i]->data);
+   if (start && prior_def) {
+      ex->state = S_Reachable;
+      push(i);              /* rescan: what it points to is now definite */
+   } else if (ex->state == S_Unreached) {
+      ex->state = S_Possible;
+      push(i);
+   }
+}
+
+/* Clique phase: a word found in a lost block of clique LEADER. */
+static void mark_clique ( Addr w, Int leader )
+{
+   Int i = find_block(w);
+   if (i < 0 || i == leader || sc_extra[i].state != S_Unreached)
+      return;
+   sc_extra[i].state = S_Indirect;
+   /* A block that led its own clique joins this one with everything
+      it had gathered. */
+   sc_indirect[leader] += sc_blocks[i]->szB + sc_indirect[i];
+   sc_indirect[i] = 0;
+   push(i);
+}
+
+/*------------------------------------------------------------*/
+/*--- Scanning memory that may fault                       ---*/
+/*------------------------------------------------------------*/
+
+/* A root mapping can still fault (a file mapped past its end gives
+   SIGBUS); the core hands the fault to us and we skip the word. */
+static VG_MINIMAL_JMP_BUF(scan_jmpbuf);
+static volatile Addr scan_cur;
+
+static void scan_fault_catcher ( Int sigNo, Addr addr )
+{
+   if (sigNo == VKI_SIGSEGV || sigNo == VKI_SIGBUS)
+      VG_MINIMAL_LONGJMP(scan_jmpbuf);
+}
+
+/* Scan [start, start+len) word by word.  LEADER < 0: root/mark phase
+   with PRIOR_DEF; otherwise clique phase. */
+static void scan_range ( Addr start, SizeT len, Bool prior_def, Int leader )
+{
+   Addr end = VG_ROUNDDN(start + len, sizeof(Addr));
+   fault_catcher_t prev = VG_(set_fault_catcher)(scan_fault_catcher);
+
+   scan_cur = VG_ROUNDUP(start, sizeof(Addr));
+   if (VG_MINIMAL_SETJMP(scan_jmpbuf) != 0) {
+      /* Faulted at scan_cur: skip the rest of its page. */
+      scan_cur = VG_PGROUNDDN(scan_cur) + VKI_PAGE_SIZE;
+   }
+   while (scan_cur < end) {
+      UWord w = *(volatile UWord*)scan_cur;
+      if (w >= sc_lo && w < sc_hi) {
+         if (leader < 0) mark_from(w, prior_def);
+         else            mark_clique(w, leader);
+      }
+      scan_cur += sizeof(Addr);
+   }
+   VG_(set_fault_catcher)(prev);
+}
+
+/* Pop and scan until the mark stack is empty. */
+static void drain ( Int leader )
+{
+   while (sc_top >= 0) {
+      Int i = sc_stack[sc_top--];
+      sc_extra[i].pending = 0;
+      PL_Block* b = sc_blocks[i];
+      Bool def = (sc_extra[i].state == S_Reachable);
+      scan_range(b->data, b->szB, def, leader);
+   }
+}
+
+/*------------------------------------------------------------*/
+/*--- Roots                                                ---*/
+/*------------------------------------------------------------*/
+
+/* The dead part of each thread's stack: [segment start, SP - redzone).
+   It holds stale frames that memcheck sees as inaccessible. */
+#define MAX_STACKS 512
+static Addr dead_lo[MAX_STACKS], dead_hi[MAX_STACKS];
+static Int  n_dead;
+
+static void add_dead_stack ( Addr sp )
+{
+   Addr live = sp - VG_STACK_REDZONE_SZB;
+   NSegment const* seg = VG_(am_find_nsegment)(sp);
+   if (seg == NULL || live <= seg->start || n_dead >= MAX_STACKS)
+      return;
+   dead_lo[n_dead] = seg->start;
+   dead_hi[n_dead] = live;
+   n_dead++;
+}
+
+static void collect_dead_stacks ( void )
+{
+   ThreadId tid;
+   Addr sp, smax;
+   n_dead = 0;
+   VG_(thread_stack_reset_iter)(&tid);
+   while (VG_(thread_stack_next)(&tid, &sp, &smax))
+      add_dead_stack(sp);
+   /* At exit the core has already retired the thread that called
+      exit_group, so the iterator above misses it. */
+   if (pl_exit_tid != VG_INVALID_THREADID)
+      add_dead_stack(VG_(get_SP)(pl_exit_tid));
+}
+
+/* Scan a root range, leaving out the dead stack parts inside it. */
+static void scan_root ( Addr lo, Addr hi )
+{
+   for (Int d = 0; d < n_dead; d++) {
+      if (dead_hi[d] <= lo || dead_lo[d] >= hi)
+         continue;
+      if (dead_lo[d] > lo)
+         scan_root(lo, dead_lo[d]);
+      if (dead_hi[d] < hi)
+         scan_root(dead_hi[d], hi);
+      return;
+   }
+   scan_range(lo, hi - lo, True, -1);
+   drain(-1);
+}
+
+static Bool is_root_segment ( NSegment const* seg )
+{
+   if (!(seg->hasR && seg->hasW) || seg->isCH)
+      return False;
+   /* Reading a device mapping can hang or have effects; /dev/zero is
+      ordinary memory that some programs map by hand. */
+   if (seg->kind == SkFileC
+       && (VKI_S_ISCHR(seg->mode) || VKI_S_ISBLK(seg->mode))) {
+      const HChar* name = VG_(am_get_filename)(seg);
+      return name != NULL && VG_(strcmp)(name, "/dev/zero") == 0;
+   }
+   return True;
+}
+
+static void scan_register ( ThreadId tid, const HChar* regname, UWord val )
+{
+   if (val >= sc_lo && val < sc_hi) {
+      mark_from(val, True);
+      drain(-1);
+   }
+}
+
+static void scan_roots ( void )
+{
+   Int n_starts;
+   Addr* starts = VG_(get_segment_starts)(SkFileC | SkAnonC | SkShmC,
+                                          &n_starts);
+   collect_dead_stacks();
+   for (Int i = 0; i < n_starts; i++) {
+      NSegment const* seg = VG_(am_find_nsegment)(starts[i]);
+      if (seg == NULL || !is_root_segment(seg))
+         continue;
+      scan_root(seg->start, seg->end + 1);
+   }
+   VG_(free)(starts);
+   VG_(apply_to_GP_regs)(scan_register);
+}
+
+/*------------------------------------------------------------*/
+/*--- The scan                                             ---*/
+/*------------------------------------------------------------*/
+
+void pl_scan ( /*OUT*/PL_ScanResult* res )
+{
+   sc_blocks = pl_shadow_sorted(&sc_n);
+   sc_extra    = VG_(calloc)("pl.scan.extra", sc_n + 1, sizeof(Extra));
+   sc_indirect = VG_(calloc)("pl.scan.ind", sc_n + 1, sizeof(SizeT));
+   sc_stack    = VG_(malloc)("pl.scan.stack", (sc_n + 1) * sizeof(Int));
+   sc_top = -1;
+   if (sc_n > 0) {
+      PL_Block* last = sc_blocks[sc_n - 1];
+      sc_lo = sc_blocks[0]->data;
+      sc_hi = last->data + (last->szB ? last->szB : 1);
+   } else {
+      sc_lo = sc_hi = 0;
+   }
+
+   if (sc_n > 0) {
+      scan_roots();
+
+      /* Lost blocks, in address order: cliques. */
+      for (UInt i = 0; i < sc_n; i++) {
+         if (sc_extra[i].state != S_Unreached)
+            continue;
+         push(i);
+         drain((Int)i);
+      }
+   }
+
+   res->blocks       = sc_blocks;
+   res->n_blocks     = sc_n;
+   res->indirect_szB = sc_indirect;
+   res->kind         = VG_(malloc)("pl.scan.kind", sc_n + 1);
+   for (UInt i = 0; i < sc_n; i++) {
+      switch (sc_extra[i].state) {
+         case S_Unreached: res->kind[i] = PL_KDefinite;   break;
+         case S_Indirect:  res->kind[i] = PL_KIndirect;   break;
+         case S_Possible:  res->kind[i] = PL_KPossible;   break;
+         default:          res->kind[i] = PL_KReachableC; break;
+      }
+   }
+   VG_(free)(sc_extra);
+   VG_(free)(sc_stack);
+   sc_extra = NULL;
+   sc_stack = NULL;
+}
+
+void pl_scan_free ( PL_ScanResult* res )
+{
+   if (res->blocks) VG_(free)(res->blocks);
+   VG_(free)(res->kind);
+   VG_(free)(res->indirect_szB);
+   VG_(memset)(res, 0, sizeof *res);
+}

@@ -1,0 +1,90 @@
+/* pyleak: the shadow table of live heap blocks.
+   Copyright (C) 2026 the pyleak developers.  GPL-2.0-or-later.
+
+   Every block the client allocates through the replaced malloc family
+   gets a PL_Block, found by its start address in the core's hash
+   table (which grows by itself, so lookups stay O(1) for free and
+   realloc with tens of millions of blocks).  Records come from a pool
+   allocator: a malloc-heavy Python process allocates and frees them at
+   a high rate and the pool keeps that cheap. */
+
+#include "pub_tool_basics.h"
+#include "pub_tool_libcassert.h"
+#include "pub_tool_libcbase.h"
+#include "pub_tool_mallocfree.h"
+#include "pub_tool_poolalloc.h"
+#include "pub_tool_threadstate.h"
+#include "pl_include.h"
+
+PL_HeapStats pl_heap;
+
+static VgHashTable* blocks;
+static PoolAlloc*   block_pool;
+
+void pl_shadow_init ( void )
+{
+   blocks     = VG_(HT_construct)("pl.shadow.blocks");
+   block_pool = VG_(newPA)(sizeof(PL_Block), 1000, VG_(malloc),
+                           "pl.shadow.pool", VG_(free));
+}
+
+PL_Block* pl_shadow_new ( ThreadId tid, Addr data, SizeT szB,
+                          PL_AllocKind kind )
+{
+   PL_Block* b = VG_(allocEltPA)(block_pool);
+   b->data      = data;
+   b->szB       = szB;
+   /* The first IP is the replacement function in our preload; the
+      core's unwinder starts at the client's call into it, which is
+      what every leak report wants to show. */
+   b->where     = VG_(record_ExeContext)(tid, 0);
+   b->tid       = (UShort)tid;
+   b->allockind = (UChar)kind;
+   b->py_flags  = 0;
+   b->py_stack  = 0;
+   VG_(HT_add_node)(blocks, b);
+
+   pl_heap.n_allocs++;
+   pl_heap.bytes_allocated += szB;
+   pl_heap.in_use_bytes    += szB;
+   pl_heap.in_use_blocks++;
+   return b;
+}
+
+PL_Block* pl_shadow_lookup ( Addr data )
+{
+   return VG_(HT_lookup)(blocks, data);
+}
+
+/* Unlink the record of the block at DATA; NULL if there is none (a
+   bad free, which the caller ignores like glibc would not, but which
+   is not ours to diagnose: we are a leak checker). */
+PL_Block* pl_shadow_remove ( Addr data )
+{
+   PL_Block* b = VG_(HT_remove)(blocks, data);
+   if (b) {
+      pl_heap.n_frees++;
+      pl_heap.in_use_bytes -= b->szB;
+      pl_heap.in_use_blocks--;
+   }
+   return b;
+}
+
+void pl_shadow_release ( PL_Block* b )
+{
+   VG_(freeEltPA)(block_pool, b);
+}
+
+static Int cmp_block_addr ( const void* a, const void* b )
+{
+   Addr x = (*(PL_Block* const*)a)->data;
+   Addr y = (*(PL_Block* const*)b)->data;
+   return x < y ? -1 : x > y ? 1 : 0;
+}
+
+PL_Block** pl_shadow_sorted ( UInt* n )
+{
+   PL_Block** arr = (PL_Block**)VG_(HT_to_array)(blocks, n);
+   VG_(ssort)(arr, *n, sizeof(PL_Block*), cmp_block_addr);
+   return arr;
+}

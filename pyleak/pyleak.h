@@ -1,0 +1,54 @@
+/* pyleak.h: client requests for programs that run under pyleak.
+   Copyright (C) 2026 the pyleak developers.  GPL-2.0-or-later.
+
+   Include this in a program to ask pyleak for a leak check at a point of
+   your choosing.  Every macro is a no-op costing a few instructions when
+   the program does not run under Valgrind, like the other Valgrind
+   client-request headers.  Needs <valgrind/valgrind.h> on the include path. */
+
+#ifndef __PYLEAK_H
+#define __PYLEAK_H
+
+#include "valgrind.h"
+
+typedef enum {
+   VG_USERREQ__PYLEAK_LEAK_CHECK = VG_USERREQ_TOOL_BASE('P','L'),
+   VG_USERREQ__PYLEAK_COUNT_LEAKS,
+   VG_USERREQ__PYLEAK_COUNT_LEAK_BLOCKS
+} Vg_PyleakClientRequest;
+
+/* Run a full leak check now; LABEL (a C string, or NULL) names it in the
+   text report and in the JSON file (checks[].label, "when": "request"). */
+#define PYLEAK_LEAK_CHECK(label)                                        \
+   VALGRIND_DO_CLIENT_REQUEST_STMT(VG_USERREQ__PYLEAK_LEAK_CHECK,       \
+                                   (label), 0, 0, 0, 0)
+
+/* Bytes found by the most recent leak check, in memcheck's four
+   groups: leaked = definite + indirect, dubious = possible, reachable,
+   suppressed.  The arguments are lvalues of an integer type. */
+#define PYLEAK_COUNT_LEAKS(leaked, dubious, reachable, suppressed)      \
+   {unsigned long _qzz_leaked    = 0, _qzz_dubious    = 0;              \
+    unsigned long _qzz_reachable = 0, _qzz_suppressed = 0;              \
+    VALGRIND_DO_CLIENT_REQUEST_STMT(VG_USERREQ__PYLEAK_COUNT_LEAKS,     \
+                               &_qzz_leaked, &_qzz_dubious,             \
+                               &_qzz_reachable, &_qzz_suppressed, 0);   \
+    leaked     = _qzz_leaked;                                           \
+    dubious    = _qzz_dubious;                                          \
+    reachable  = _qzz_reachable;                                        \
+    suppressed = _qzz_suppressed;                                       \
+   }
+
+/* The same in blocks. */
+#define PYLEAK_COUNT_LEAK_BLOCKS(leaked, dubious, reachable, suppressed) \
+   {unsigned long _qzz_leaked    = 0, _qzz_dubious    = 0;              \
+    unsigned long _qzz_reachable = 0, _qzz_suppressed = 0;              \
+    VALGRIND_DO_CLIENT_REQUEST_STMT(VG_USERREQ__PYLEAK_COUNT_LEAK_BLOCKS, \
+                               &_qzz_leaked, &_qzz_dubious,             \
+                               &_qzz_reachable, &_qzz_suppressed, 0);   \
+    leaked     = _qzz_leaked;                                           \
+    dubious    = _qzz_dubious;                                          \
+    reachable  = _qzz_reachable;                                        \
+    suppressed = _qzz_suppressed;                                       \
+   }
+
+#endif /* __PYLEAK_H */
