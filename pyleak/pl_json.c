@@ -112,8 +112,8 @@ void pl_json_init ( void )
                          VKI_S_IRUSR | VKI_S_IWUSR | VKI_S_IRGRP
                          | VKI_S_IROTH);
    if (sr_isError(sr)) {
-      VG_(fmsg)("pyleak: cannot write --json-file=%s: %s\n",
-                json_path, errno_text(sr_Err(sr)));
+      VG_(fmsg)("Bad option: --json-file=%s: cannot write %s: %s\n",
+                pl_clo_json_file, json_path, errno_text(sr_Err(sr)));
       VG_(exit)(1);
    }
    VG_(close)(sr_Res(sr));

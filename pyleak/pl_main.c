@@ -11,6 +11,7 @@
 #include "pub_tool_libcassert.h"
 #include "pub_tool_libcbase.h"
 #include "pub_tool_libcprint.h"
+#include "pub_tool_libcproc.h"
 #include "pub_tool_machine.h"
 #include "pub_tool_mallocfree.h"
 #include "pub_tool_options.h"
@@ -178,17 +179,49 @@ static Bool pl_handle_client_request ( ThreadId tid, UWord* arg,
 /*------------------------------------------------------------*/
 
 ThreadId pl_exit_tid = VG_INVALID_THREADID;
-static Int  exit_status;
 
-/* The core tells the tool nothing about the client's exit status, so
-   watch the syscalls that end it.  No exit seen at fini = the client
-   died of a signal. */
+/* The core tells the tool nothing about how the client ended, so watch
+   the syscalls that end it.  exit_group ends the process; exit ends a
+   thread, and the process when it is the last one; a signal the
+   process sends itself (raise, abort) is the usual fatal signal.  A
+   signal from outside (kill from a shell, SIGSEGV) is not seen: the
+   JSON then says neither exit code nor signal. */
+static struct {
+   Bool     group_seen;       /* exit_group called */
+   ThreadId group_tid;
+   Int      group_status;
+   Bool     exit_seen;        /* some thread called exit */
+   ThreadId exit_tid;
+   Int      exit_status;
+   Int      self_signal;      /* last signal sent to ourselves, or 0 */
+} ending;
+
 static void pl_pre_syscall ( ThreadId tid, UInt sysno, UWord* args,
                              UInt nArgs )
 {
-   if (sysno == __NR_exit_group || sysno == __NR_exit) {
-      pl_exit_tid = tid;
-      exit_status = (Int)(args[0] & 0xff);
+   switch (sysno) {
+   case __NR_exit_group:
+      ending.group_seen   = True;
+      ending.group_tid    = tid;
+      ending.group_status = (Int)(args[0] & 0xff);
+      break;
+   case __NR_exit:
+      ending.exit_seen   = True;
+      ending.exit_tid    = tid;
+      ending.exit_status = (Int)(args[0] & 0xff);
+      break;
+   case __NR_tgkill:                    /* tgkill(tgid, tid, sig) */
+      if ((Int)args[0] == VG_(getpid)() && args[2] != 0)
+         ending.self_signal = (Int)args[2];
+      break;
+   case __NR_kill:                      /* kill(pid, sig) */
+   case __NR_tkill:                     /* tkill(tid, sig) */
+      if (((Int)args[0] == VG_(getpid)() || sysno == __NR_tkill)
+          && args[1] != 0)
+         ending.self_signal = (Int)args[1];
+      break;
+   default:
+      break;
    }
 }
 
@@ -197,6 +230,18 @@ static void pl_post_syscall ( ThreadId tid, UInt sysno, UWord* args,
 
 static void pl_fini ( Int exitcode_unused )
 {
+   Bool exited;
+   Int  status;
+   if (ending.group_seen) {
+      exited = True;  status = ending.group_status;
+      pl_exit_tid = ending.group_tid;
+   } else if (ending.exit_seen && ending.self_signal == 0) {
+      exited = True;  status = ending.exit_status;
+      pl_exit_tid = ending.exit_tid;
+   } else {
+      exited = False; status = 0;
+   }
+
    pl_print_heap_summary();
 
    if (pl_clo_leak_check != PL_LCNo) {
@@ -208,7 +253,7 @@ static void pl_fini ( Int exitcode_unused )
       VG_(umsg)("\n");
    }
 
-   pl_json_finish(exit_status, pl_exit_tid != VG_INVALID_THREADID, 0);
+   pl_json_finish(status, exited, exited ? 0 : ending.self_signal);
 }
 
 /*------------------------------------------------------------*/
@@ -229,8 +274,18 @@ static IRSB* pl_instrument ( VgCallbackClosure* closure, IRSB* bb,
    return bb;          /* no instrumentation: see the comment on top */
 }
 
+/* The core turns inline-frame reading on by default only for the tools
+   it knows by name (memcheck among them).  pyleak wants the same stacks
+   as memcheck, with inlined callers, so it sets the same default here,
+   after the core's own and before the user's options, which can still
+   say --read-inline-info=no.  Not in the tool headers; pinned to the
+   core version configure checks. */
+extern Bool VG_(clo_read_inline_info);
+
 static void pl_pre_clo_init ( void )
 {
+   VG_(clo_read_inline_info) = True;
+
    VG_(details_name)            ("pyleak");
    VG_(details_version)         (PL_VERSION);
    VG_(details_description)     ("a Python-aware leak checker");

@@ -149,7 +149,9 @@ static Int cmp_records ( const void* va, const void* vb )
    const PL_Record* b = *(PL_Record* const*)vb;
    ULong ta = a->bytes + a->indirect_bytes, tb = b->bytes + b->indirect_bytes;
    if (ta != tb)             return ta < tb ? -1 : 1;
-   if (a->kind != b->kind)   return a->kind < b->kind ? -1 : 1;
+   /* Ties: memcheck's order, reachable before possible before
+      indirect before definite, so outputs compare line for line. */
+   if (a->kind != b->kind)   return a->kind > b->kind ? -1 : 1;
    if (a->blocks != b->blocks) return a->blocks < b->blocks ? -1 : 1;
    if (a->where != b->where) return a->where < b->where ? -1 : 1;
    return 0;

@@ -28,7 +28,7 @@ my $DIFF_LINES = 30;
 
 # Keys a .vgtest may use; any other key is a typo and fails the test.
 my %KEYS = map { $_ => 1 } qw(prog args vgopts prereq env stderr_filter
-    stderr_filter_args stdout_filter stdout_filter_args json memcheck_compare
+    stderr_filter_args stdout_filter stdout_filter_args json json_summary_args memcheck_compare
     exit_code python post cleanup expect_fail);
 # Keys that may appear more than once; their values are joined by spaces.
 my %REPEATABLE = map { $_ => 1 } qw(vgopts env);
@@ -143,6 +143,13 @@ sub read_pythons {
         }
         # The tag names the run (foo@3.12, foo@3.11d) and its .exp variants.
         my $tag = $version . ($kind eq 'debug' ? 'd' : '');
+        # Two builds of one version (pyenv's 3.11 and Debian's) need
+        # distinct names: the later one gets its install prefix's name,
+        # e.g. 3.11-usr for /usr/bin/python3.11.
+        if (grep { $_->{tag} eq $tag } @list) {
+            my ($prefix) = $path =~ m{([^/]+)/bin/[^/]+$};
+            $tag .= '-' . ($prefix // scalar @list);
+        }
         push @list, { path => command_path($path), version => $version,
                       kind => $kind, tag => $tag };
     }
@@ -287,7 +294,7 @@ sub run_one {
     my @failed = (
         check_stderr($t, $tc, $x),
         check_stdout($t, $tc, $x),
-        ($t->{json} ? check_json($tc) : ()),
+        ($t->{json} ? check_json($t, $tc, $x) : ()),
         ($t->{memcheck_compare} ? check_memcheck($t, $cfg, $tc, $x) : ()),
         check_exit_code($t, $status),
         (defined $t->{post} ? check_post($t, $tc, $x) : ()),
@@ -341,7 +348,9 @@ sub run_pyleak {
         env_prefix($t, $x), shq($cfg->{valgrind}), '--tool=pyleak',
         ($t->{json} ? shq("--json-file=$name.json.out") : ()),
         $x->($t->{vgopts}), client_command($t, $x));
-    return run_shell("$cmd < /dev/null > " . shq($stdout) . ' 2> ' . shq("$name.stderr.raw"));
+    # exec: a shell left waiting would print "Terminated" into the
+    # captured stderr when the client dies of a signal.
+    return run_shell("exec env $cmd < /dev/null > " . shq($stdout) . ' 2> ' . shq("$name.stderr.raw"));
 }
 
 # ------------------------------------------------------------- checking --
@@ -369,9 +378,10 @@ sub check_stdout {
 # summary goes to NAME.json.sum, which is what NAME.json.exp* hold.
 # json_summary's errors go into the summary so that the diff shows them.
 sub check_json {
-    my ($tc) = @_;
+    my ($t, $tc, $x) = @_;
     my $name = $tc->{name};
-    run_shell(join_words(shq($^X), shq("$TESTS_DIR/json_summary"), shq("$name.json.out"))
+    run_shell(join_words(shq($^X), shq("$TESTS_DIR/json_summary"),
+                         $x->($t->{json_summary_args}), shq("$name.json.out"))
               . ' > ' . shq("$name.json.sum") . ' 2>&1');
     return compare_part('json', $tc, "$name.json.sum", 1);
 }
@@ -384,7 +394,7 @@ sub check_memcheck {
     my $cmd = join_words(
         env_prefix($t, $x), shq($cfg->{memcheck}), '--tool=memcheck',
         '--leak-check=full', '--default-suppressions=no', client_command($t, $x));
-    run_shell("$cmd < /dev/null > /dev/null 2> " . shq("$name.memcheck.out"));
+    run_shell("exec env $cmd < /dev/null > /dev/null 2> " . shq("$name.memcheck.out"));
 
     my $mc = eval { memcheck_leak_summary("$name.memcheck.out") };
     my $mc_err = $@;
