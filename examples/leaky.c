@@ -5,28 +5,32 @@
    - build_index() loses a list head and its 3 nodes:   definitely lost
                                                         + 3 indirectly lost
    - the cache keeps only a pointer into its middle:     possibly lost
-   - the registry stays reachable from a global:         still reachable */
+   - the registry stays reachable from a global:         still reachable
+
+   The pointers pass through volatile variables so that an optimising
+   compiler keeps every allocation whatever the build's CFLAGS are. */
 
 #include <stdlib.h>
 #include <string.h>
 
 struct node { struct node* next; int value; };
 
-static char* registry;          /* reachable */
-static char* cache_cursor;      /* points into the middle of a block */
+static char* volatile registry;      /* reachable */
+static char* volatile cache_cursor;  /* points into the middle of a block */
+static struct node* volatile index_root;  /* the index, until main drops it */
 
-static void __attribute__((noinline)) parse_config ( void )
+static void __attribute__((noinline, noclone)) parse_config ( void )
 {
-   char* buf = malloc(64);
+   char* volatile buf = malloc(64);
    strcpy(buf, "verbose=1");
    /* forgot free(buf) */
 }
 
-static struct node* __attribute__((noinline)) build_index ( int n )
+static struct node* __attribute__((noinline, noclone)) build_index ( int n )
 {
-   struct node* head = NULL;
+   struct node* volatile head = NULL;
    for (int i = 0; i < n; i++) {
-      struct node* nd = malloc(sizeof *nd);
+      struct node* volatile nd = malloc(sizeof *nd);
       nd->value = i;
       nd->next = head;
       head = nd;
@@ -38,8 +42,9 @@ int main ( void )
 {
    registry = malloc(128);
    parse_config();
-   build_index(4);                    /* result dropped */
-   char* cache = malloc(256);
+   index_root = build_index(4);
+   index_root = NULL;                 /* the whole index is lost */
+   char* volatile cache = malloc(256);
    cache_cursor = cache + 100;
    return 0;
 }

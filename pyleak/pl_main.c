@@ -274,17 +274,8 @@ static IRSB* pl_instrument ( VgCallbackClosure* closure, IRSB* bb,
    return bb;          /* no instrumentation: see the comment on top */
 }
 
-/* The core turns inline-frame reading on by default only for the tools
-   it knows by name (memcheck among them).  pyleak wants the same stacks
-   as memcheck, with inlined callers, so it sets the same default here,
-   after the core's own and before the user's options, which can still
-   say --read-inline-info=no.  Not in the tool headers; pinned to the
-   core version configure checks. */
-extern Bool VG_(clo_read_inline_info);
-
 static void pl_pre_clo_init ( void )
 {
-   VG_(clo_read_inline_info) = True;
 
    VG_(details_name)            ("pyleak");
    VG_(details_version)         (PL_VERSION);
