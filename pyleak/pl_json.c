@@ -41,7 +41,7 @@ static const HChar* errno_text ( UWord err )
 
 static XArray* checks;          /* the "checks" array's elements, text */
 static UInt    n_checks;
-static HChar*  json_path;       /* expanded --json-file */
+static HChar*  json_path;       /* expanded --json-file, by tmp_path */
 
 /*------------------------------------------------------------*/
 /*--- Writing JSON values                                  ---*/
@@ -96,21 +96,33 @@ static void put_frame ( UInt n, DiEpoch ep, Addr ip, void* opaque )
 /*--- Checks                                               ---*/
 /*------------------------------------------------------------*/
 
+/* FILE.tmp.PID, which is renamed over FILE once complete.  The name is
+   expanded afresh each time: a forked child has another %p. */
+static HChar* tmp_path ( void )
+{
+   json_path = VG_(expand_file_name)("--json-file", pl_clo_json_file);
+   HChar* tmp = VG_(malloc)("pl.json.tmp", VG_(strlen)(json_path) + 32);
+   VG_(sprintf)(tmp, "%s.tmp.%d", json_path, VG_(getpid)());
+   return tmp;
+}
+
+static SysRes open_tmp ( const HChar* tmp )
+{
+   return VG_(open)(tmp, VKI_O_CREAT | VKI_O_WRONLY | VKI_O_TRUNC,
+                    VKI_S_IRUSR | VKI_S_IWUSR | VKI_S_IRGRP | VKI_S_IROTH);
+}
+
 void pl_json_init ( void )
 {
    if (pl_clo_json_file == NULL)
       return;
-   json_path = VG_(expand_file_name)("--json-file", pl_clo_json_file);
    checks = VG_(newXA)(VG_(malloc), "pl.json.checks", VG_(free),
                        sizeof(HChar));
 
    /* Fail now, not after an hour of running, if the file cannot be
       written: create the temporary file once and remove it. */
-   HChar* tmp = VG_(malloc)("pl.json.tmp", VG_(strlen)(json_path) + 32);
-   VG_(sprintf)(tmp, "%s.tmp.%d", json_path, VG_(getpid)());
-   SysRes sr = VG_(open)(tmp, VKI_O_CREAT | VKI_O_WRONLY | VKI_O_TRUNC,
-                         VKI_S_IRUSR | VKI_S_IWUSR | VKI_S_IRGRP
-                         | VKI_S_IROTH);
+   HChar* tmp = tmp_path();
+   SysRes sr = open_tmp(tmp);
    if (sr_isError(sr)) {
       VG_(fmsg)("Bad option: --json-file=%s: cannot write %s: %s\n",
                 pl_clo_json_file, json_path, errno_text(sr_Err(sr)));
@@ -209,11 +221,8 @@ void pl_json_finish ( Int exit_code, Bool exited, Int fatal_sig )
    VG_(getContentsXA_UNSAFE)(xa, (void**)&head, &head_len);
    static const HChar tail[] = "]}\n";
 
-   HChar* tmp = VG_(malloc)("pl.json.tmp", VG_(strlen)(json_path) + 32);
-   VG_(sprintf)(tmp, "%s.tmp.%d", json_path, VG_(getpid)());
-   SysRes sr = VG_(open)(tmp, VKI_O_CREAT | VKI_O_WRONLY | VKI_O_TRUNC,
-                         VKI_S_IRUSR | VKI_S_IWUSR | VKI_S_IRGRP
-                         | VKI_S_IROTH);
+   HChar* tmp = tmp_path();
+   SysRes sr = open_tmp(tmp);
    Bool ok = !sr_isError(sr);
    if (ok) {
       Int fd = sr_Res(sr);
