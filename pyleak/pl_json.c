@@ -41,7 +41,6 @@ static const HChar* errno_text ( UWord err )
 
 static XArray* checks;          /* the "checks" array's elements, text */
 static UInt    n_checks;
-static HChar*  json_path;       /* expanded --json-file, by tmp_path */
 
 /*------------------------------------------------------------*/
 /*--- Writing JSON values                                  ---*/
@@ -96,13 +95,18 @@ static void put_frame ( UInt n, DiEpoch ep, Addr ip, void* opaque )
 /*--- Checks                                               ---*/
 /*------------------------------------------------------------*/
 
-/* FILE.tmp.PID, which is renamed over FILE once complete.  The name is
-   expanded afresh each time: a forked child has another %p. */
-static HChar* tmp_path ( void )
+/* The expanded --json-file.  Expanded afresh each time it is needed:
+   a forked child has another %p. */
+static HChar* json_path ( void )
 {
-   json_path = VG_(expand_file_name)("--json-file", pl_clo_json_file);
-   HChar* tmp = VG_(malloc)("pl.json.tmp", VG_(strlen)(json_path) + 32);
-   VG_(sprintf)(tmp, "%s.tmp.%d", json_path, VG_(getpid)());
+   return VG_(expand_file_name)("--json-file", pl_clo_json_file);
+}
+
+/* PATH.tmp.PID, which is renamed over PATH once complete. */
+static HChar* tmp_path ( const HChar* path )
+{
+   HChar* tmp = VG_(malloc)("pl.json.tmp", VG_(strlen)(path) + 32);
+   VG_(sprintf)(tmp, "%s.tmp.%d", path, VG_(getpid)());
    return tmp;
 }
 
@@ -121,16 +125,18 @@ void pl_json_init ( void )
 
    /* Fail now, not after an hour of running, if the file cannot be
       written: create the temporary file once and remove it. */
-   HChar* tmp = tmp_path();
+   HChar* path = json_path();
+   HChar* tmp  = tmp_path(path);
    SysRes sr = open_tmp(tmp);
    if (sr_isError(sr)) {
       VG_(fmsg)("Bad option: --json-file=%s: cannot write %s: %s\n",
-                pl_clo_json_file, json_path, errno_text(sr_Err(sr)));
+                pl_clo_json_file, path, errno_text(sr_Err(sr)));
       VG_(exit)(1);
    }
    VG_(close)(sr_Res(sr));
    VG_(unlink)(tmp);
    VG_(free)(tmp);
+   VG_(free)(path);
 }
 
 void pl_json_add_check ( PL_When when, const HChar* label,
@@ -221,7 +227,8 @@ void pl_json_finish ( Int exit_code, Bool exited, Int fatal_sig )
    VG_(getContentsXA_UNSAFE)(xa, (void**)&head, &head_len);
    static const HChar tail[] = "]}\n";
 
-   HChar* tmp = tmp_path();
+   HChar* path = json_path();
+   HChar* tmp  = tmp_path(path);
    SysRes sr = open_tmp(tmp);
    Bool ok = !sr_isError(sr);
    if (ok) {
@@ -230,12 +237,13 @@ void pl_json_finish ( Int exit_code, Bool exited, Int fatal_sig )
            && write_all(fd, body, body_len)
            && write_all(fd, tail, sizeof tail - 1);
       VG_(close)(fd);
-      ok = ok && VG_(rename)(tmp, json_path) == 0;
+      ok = ok && VG_(rename)(tmp, path) == 0;
       if (!ok)
          VG_(unlink)(tmp);
    }
    if (!ok)
-      VG_(umsg)("pyleak: could not write the JSON file %s\n", json_path);
+      VG_(umsg)("pyleak: could not write the JSON file %s\n", path);
    VG_(free)(tmp);
+   VG_(free)(path);
    VG_(deleteXA)(xa);
 }

@@ -276,7 +276,6 @@ static IRSB* pl_instrument ( VgCallbackClosure* closure, IRSB* bb,
 
 static void pl_pre_clo_init ( void )
 {
-
    VG_(details_name)            ("pyleak");
    VG_(details_version)         (PL_VERSION);
    VG_(details_description)     ("a Python-aware leak checker");
