@@ -38,9 +38,12 @@ typedef struct _PL_Block {
    ExeContext*  where;         /* allocation stack (deduplicated) */
    UShort       tid;           /* allocating thread */
    UChar        allockind;     /* PL_AllocKind */
-   UChar        py_flags;      /* reserved for the Python model */
-   UInt         py_stack;      /* reserved: Python stack id, 0 = none */
+   UChar        py_flags;      /* PL_PYF_* */
+   UInt         py_stack;      /* Python stack id (pl_pystack.c), 0: none */
 } PL_Block;
+
+/* py_flags */
+#define PL_PYF_CODE  0x01      /* holds a code object pl_pystack.c caches */
 
 /* Heap statistics, as memcheck's HEAP SUMMARY shows them. */
 typedef struct {
@@ -137,6 +140,8 @@ void pl_print_heap_summary ( void );
 
 /* Error-manager callbacks (pl_report.c). */
 void pl_register_errors ( void );
+/* Print the Python stack with id ID (nothing for 0). */
+void pl_pp_pystack ( UInt id );
 
 /*------------------------------------------------------------*/
 /*--- JSON                                                 ---*/
@@ -146,6 +151,7 @@ typedef struct _PL_Record PL_Record;
 struct _PL_Record {
    PL_Kind     kind;
    ExeContext* where;
+   UInt        py_stack;      /* Python stack id, 0: none */
    ULong       bytes;
    ULong       blocks;
    ULong       indirect_bytes;

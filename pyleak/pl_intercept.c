@@ -25,6 +25,7 @@
 #include "pub_tool_replacemalloc.h"
 #include "pub_tool_tooliface.h"
 #include "pl_include.h"
+#include "pl_python.h"
 
 #define PL_ZERO_FILL_LIMIT  (4u * 1024 * 1024)
 
@@ -49,6 +50,8 @@ static void free_block ( ThreadId tid, void* p )
    PL_Block* b = pl_shadow_remove((Addr)p);
    if (b == NULL)
       return;            /* not ours (or a double free): leave it be */
+   if (UNLIKELY(b->py_flags & PL_PYF_CODE))
+      pl_pystack_code_freed();
    pl_shadow_release(b);
    VG_(cli_free)(p);
 }

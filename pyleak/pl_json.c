@@ -24,6 +24,7 @@
 #include "pub_tool_vki.h"
 #include "pub_tool_xarray.h"
 #include "pl_include.h"
+#include "pl_python.h"
 
 /* errno names for the one error a user can cause here. */
 static const HChar* errno_text ( UWord err )
@@ -170,6 +171,19 @@ void pl_json_add_check ( PL_When when, const HChar* label,
                     r->blocks, r->indirect_bytes,
                     r->suppressed ? "true" : "false");
       VG_(apply_ExeContext)(put_frame, xa, r->where);
+      VG_(xaprintf)(xa, "], \"python_stack\": [");
+      const PL_PyStack* ps = pl_pystack_get(r->py_stack);
+      for (UInt j = 0; ps && j < ps->n; j++) {
+         VG_(xaprintf)(xa, "%s{\"file\": ", j ? ", " : "");
+         put_str(xa, ps->frames[j].file);
+         if (ps->frames[j].line >= 0)
+            VG_(xaprintf)(xa, ", \"line\": %d, \"function\": ",
+                          ps->frames[j].line);
+         else
+            VG_(xaprintf)(xa, ", \"line\": null, \"function\": ");
+         put_str(xa, ps->frames[j].func);
+         VG_(xaprintf)(xa, "}");
+      }
       VG_(xaprintf)(xa, "]}");
    }
    VG_(xaprintf)(xa, "]}");
@@ -213,7 +227,17 @@ void pl_json_finish ( Int exit_code, Bool exited, Int fatal_sig )
       VG_(xaprintf)(xa, "\"exit_code\": null, \"signal\": %d,\n", fatal_sig);
    else
       VG_(xaprintf)(xa, "\"exit_code\": null, \"signal\": null,\n");
-   VG_(xaprintf)(xa, " \"python\": null,\n");
+   if (pl_py.found) {
+      VG_(xaprintf)(xa, " \"python\": {\"implementation\": \"cpython\","
+                    " \"version\": ");
+      put_str(xa, pl_py.version);
+      VG_(xaprintf)(xa, ", \"hexversion\": %u, \"build\": \"%s\", \"object\": ",
+                    pl_py.hexversion, pl_py.debug_build ? "debug" : "release");
+      put_str(xa, pl_py.object);
+      VG_(xaprintf)(xa, "},\n");
+   } else {
+      VG_(xaprintf)(xa, " \"python\": null,\n");
+   }
    VG_(xaprintf)(xa, " \"heap\": {\"in_use_bytes\": %llu, \"in_use_blocks\":"
                  " %llu, \"allocs\": %llu, \"frees\": %llu,"
                  " \"bytes_allocated\": %llu},\n",

@@ -20,6 +20,7 @@
 #include "pub_tool_tooliface.h"
 #include "pub_tool_vkiscnums.h"
 #include "pl_include.h"
+#include "pl_python.h"
 #include "pyleak.h"
 #include "memcheck.h"           /* to honour memcheck's leak requests */
 
@@ -91,6 +92,7 @@ static Bool pl_process_cmd_line_option ( const HChar* arg )
                               " definite, indirect, possible, reachable-c,"
                               " or all, or none\n");
    }
+   else if VG_BINT_CLO(arg, "--py-depth", pl_clo_py_depth, 1, 256) {}
    else if VG_STR_CLO(arg, "--json-file", pl_clo_json_file) {
       if (pl_clo_json_file[0] == '\0')
          VG_(fmsg_bad_option)(arg, "the file name is empty\n");
@@ -112,6 +114,7 @@ static void pl_print_usage ( void )
 "        (reachable is accepted for reachable-c), or all, or none\n"
 "    --json-file=<file>               write the results as JSON to <file>;\n"
 "                                     %%p, %%q{ENV} expand as in --log-file\n"
+"    --py-depth=<n>                   Python frames kept per allocation [32]\n"
 "    --error-exitcode=<n>             exit with <n> when a leak of an error\n"
 "                                     kind was found (a core option)\n"
    );
@@ -153,6 +156,9 @@ static Bool pl_handle_client_request ( ThreadId tid, UWord* arg,
    case VG_USERREQ__COUNT_LEAK_BLOCKS:
       count_leaks(arg, True);
       *ret = 0;
+      return True;
+   case VG_USERREQ__PYLEAK_PRIVATE_PYTHONMALLOC:
+      *ret = pl_python_pythonmalloc((const HChar*)arg[1]);
       return True;
    case VG_USERREQ__DO_LEAK_CHECK:
       /* memcheck.h's VALGRIND_DO_LEAK_CHECK (arg1 0) and
@@ -210,6 +216,9 @@ static void pl_pre_syscall ( ThreadId tid, UInt sysno, UWord* args,
       ending.exit_tid    = tid;
       ending.exit_status = (Int)(args[0] & 0xff);
       break;
+   case __NR_execve:
+      pl_python_before_exec((const HChar*)args[0]);
+      break;
    case __NR_tgkill:                    /* tgkill(tgid, tid, sig) */
       if ((Int)args[0] == VG_(getpid)() && args[2] != 0)
          ending.self_signal = (Int)args[2];
@@ -242,6 +251,7 @@ static void pl_fini ( Int exitcode_unused )
       exited = False; status = 0;
    }
 
+   pl_python_fini();
    pl_print_heap_summary();
 
    if (pl_clo_leak_check != PL_LCNo) {
@@ -259,6 +269,35 @@ static void pl_fini ( Int exitcode_unused )
 /*------------------------------------------------------------*/
 /*--- Start-up                                             ---*/
 /*------------------------------------------------------------*/
+
+/*------------------------------------------------------------*/
+/*--- Memory events the Python model cares about           ---*/
+/*------------------------------------------------------------*/
+
+/* A new object file may be a libpython (dlopen'ed by an embedder):
+   the core has read its debug info by the time the tool hears of the
+   mapping, and the next allocation looks at it. */
+static void pl_new_mem_mmap ( Addr a, SizeT len, Bool rr, Bool ww, Bool xx,
+                              ULong di_handle )
+{
+   if (di_handle != 0 || xx)
+      pl_python_note_new_object();
+}
+
+static void pl_new_mem_startup ( Addr a, SizeT len, Bool rr, Bool ww,
+                                 Bool xx, ULong di_handle )
+{
+   pl_python_note_new_object();
+}
+
+/* Memory that stops being readable: the guarded reads' cache of
+   readable segments must forget it. */
+static void pl_die_mem ( Addr a, SizeT len )          { pl_readable_flush(); }
+static void pl_mprotect ( Addr a, SizeT len, Bool rr, Bool ww, Bool xx )
+{
+   pl_readable_flush();
+}
+static void pl_remap ( Addr from, Addr to, SizeT len ) { pl_readable_flush(); }
 
 static void pl_post_clo_init ( void )
 {
@@ -295,7 +334,16 @@ static void pl_pre_clo_init ( void )
    pl_register_errors();
    pl_intercept_register();
 
+   VG_(track_new_mem_mmap)      (pl_new_mem_mmap);
+   VG_(track_new_mem_startup)   (pl_new_mem_startup);
+   VG_(track_die_mem_munmap)    (pl_die_mem);
+   VG_(track_die_mem_brk)       (pl_die_mem);
+   VG_(track_change_mem_mprotect)(pl_mprotect);
+   VG_(track_copy_mem_remap)    (pl_remap);
+
    pl_shadow_init();
+   pl_python_init();
+   pl_pystack_init();
 }
 
 VG_DETERMINE_INTERFACE_VERSION(pl_pre_clo_init)

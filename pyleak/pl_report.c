@@ -20,6 +20,7 @@
 #include "pub_tool_threadstate.h"
 #include "pub_tool_tooliface.h"
 #include "pl_include.h"
+#include "pl_python.h"
 
 const HChar* pl_kind_name[PL_NKinds] = {
    "definite", "indirect", "possible", "reachable-c"
@@ -65,7 +66,24 @@ static void pp_Error ( const Error* err )
                 " of %'u\n", r->bytes, r->blocks, pl_kind_text[r->kind],
                 x->n, x->n_total);
    }
+   pl_pp_pystack(r->py_stack);
    VG_(pp_ExeContext)(r->where);
+}
+
+/* The Python stack of a record, innermost first, in the words of a
+   Python traceback so that editors and terminals link the lines. */
+void pl_pp_pystack ( UInt id )
+{
+   const PL_PyStack* s = pl_pystack_get(id);
+   if (s == NULL) return;
+   for (UInt i = 0; i < s->n; i++) {
+      const PL_PyFrame* f = &s->frames[i];
+      if (f->line >= 0)
+         VG_(umsg)("   File \"%s\", line %d, in %s\n", f->file, f->line,
+                   f->func);
+      else
+         VG_(umsg)("   File \"%s\", in %s\n", f->file, f->func);
+   }
 }
 
 static UInt update_extra ( const Error* err )
@@ -132,13 +150,15 @@ void pl_register_errors ( void )
 /*--- Grouping blocks into loss records                    ---*/
 /*------------------------------------------------------------*/
 
-typedef struct { UWord kind; ExeContext* where; } RecKey;
+/* A record is one (kind, Python stack, native stack). */
+typedef struct { UWord kind; ExeContext* where; UInt py_stack; } RecKey;
 
 static Word cmp_reckey ( const void* key, const void* elem )
 {
    const RecKey* k = key;
    const PL_Record* r = elem;
    if (k->kind != (UWord)r->kind) return k->kind < (UWord)r->kind ? -1 : 1;
+   if (k->py_stack != r->py_stack) return k->py_stack < r->py_stack ? -1 : 1;
    if (k->where != r->where) return k->where < r->where ? -1 : 1;
    return 0;
 }
@@ -153,8 +173,97 @@ static Int cmp_records ( const void* va, const void* vb )
       indirect before definite, so outputs compare line for line. */
    if (a->kind != b->kind)   return a->kind > b->kind ? -1 : 1;
    if (a->blocks != b->blocks) return a->blocks < b->blocks ? -1 : 1;
+   if (a->py_stack != b->py_stack) return a->py_stack < b->py_stack ? -1 : 1;
    if (a->where != b->where) return a->where < b->where ? -1 : 1;
    return 0;
+}
+
+/* One Python call site should be one record even when the interpreter
+   reached the C code through different paths (a specialised call
+   instruction calls a builtin directly, the generic path goes through
+   PyObject_Vectorcall and friends).  So for a block with a Python
+   stack, the native stack that keys its record is cut at the first
+   evaluation-loop frame, and, when frames of other code (the C
+   extension) sit above the interpreter's glue, after the last of
+   those.  All ExeContexts with the same cut share one representative,
+   whose full stack the report shows. */
+typedef struct _Canon {
+   struct _Canon* next;
+   UWord          key;        /* hash of the cut, or an ECU (memo) */
+   UInt           m;          /* frames in the cut */
+   ExeContext*    ec;         /* the representative / the original */
+   ExeContext*    rep;        /* memo: the representative of ec */
+} Canon;
+
+static Bool in_interp ( Addr ip )
+{
+   return ip >= pl_py.text_lo && ip < pl_py.text_hi;
+}
+
+/* The IPs of an ExeContext, through the public interface. */
+#define PL_MAX_IPS 512
+typedef struct { Addr ips[PL_MAX_IPS]; UInt n; } IPs;
+
+static void collect_ip ( UInt i, DiEpoch ep, Addr ip, void* opaque )
+{
+   IPs* x = opaque;
+   if (x->n < PL_MAX_IPS) x->ips[x->n++] = ip;
+}
+
+static void get_ips ( ExeContext* ec, IPs* x )
+{
+   x->n = 0;
+   VG_(apply_ExeContext)(collect_ip, x, ec);
+}
+
+static UInt native_cut ( const IPs* x )
+{
+   const Addr* ips = x->ips;
+   UInt n = x->n;
+   UInt m = 0;
+   while (m < n && !(ips[m] >= pl_py.eval_lo && ips[m] < pl_py.eval_hi))
+      m++;
+   if (m == n) return n;                  /* no eval loop in sight */
+   for (UInt j = m; j-- > 1; )
+      if (!in_interp(ips[j])) return j + 1;
+   return m;
+}
+
+static IPs cmp_a, cmp_b;                   /* for cmp_canon */
+
+static Word cmp_canon ( const void* a, const void* b )
+{
+   const Canon* x = a;
+   const Canon* y = b;
+   if (x->m != y->m) return 1;
+   get_ips(y->ec, &cmp_b);
+   return VG_(memcmp)(cmp_a.ips, cmp_b.ips, x->m * sizeof(Addr)) ? 1 : 0;
+}
+
+static ExeContext* representative ( VgHashTable* canon, VgHashTable* memo,
+                                    ExeContext* ec )
+{
+   UWord ecu = VG_(get_ECU_from_ExeContext)(ec);
+   Canon* hit = VG_(HT_lookup)(memo, ecu);
+   if (hit) return hit->rep;
+
+   get_ips(ec, &cmp_a);
+   UInt m = native_cut(&cmp_a);
+   const Addr* ips = cmp_a.ips;
+   UWord h = 0xcbf29ce484222325ULL ^ m;
+   for (UInt i = 0; i < m; i++) { h ^= ips[i]; h *= 0x100000001b3ULL; }
+   Canon probe = { NULL, h, m, ec, NULL };
+   Canon* c = VG_(HT_gen_lookup)(canon, &probe, cmp_canon);
+   if (c == NULL) {
+      c = VG_(malloc)("pl.report.canon", sizeof *c);
+      *c = probe;
+      c->rep = ec;
+      VG_(HT_add_node)(canon, c);
+   }
+   Canon* me = VG_(malloc)("pl.report.memo", sizeof *me);
+   me->key = ecu; me->m = 0; me->ec = ec; me->rep = c->rep;
+   VG_(HT_add_node)(memo, me);
+   return c->rep;
 }
 
 /* Build the records of one scan into a fresh OSet; *arr gets them
@@ -164,15 +273,21 @@ static OSet* build_records ( const PL_ScanResult* s,
 {
    OSet* set = VG_(OSetGen_Create)(0, cmp_reckey, VG_(malloc),
                                    "pl.report.records", VG_(free));
+   Bool cut = pl_py.found && pl_py.eval_lo != 0;
+   VgHashTable* canon = cut ? VG_(HT_construct)("pl.report.canon") : NULL;
+   VgHashTable* memo  = cut ? VG_(HT_construct)("pl.report.memo") : NULL;
    for (UInt i = 0; i < s->n_blocks; i++) {
       const PL_Block* b = s->blocks[i];
-      RecKey k = { s->kind[i], b->where };
+      ExeContext* where = cut && b->py_stack
+                          ? representative(canon, memo, b->where) : b->where;
+      RecKey k = { s->kind[i], where, b->py_stack };
       PL_Record* r = VG_(OSetGen_Lookup)(set, &k);
       if (r == NULL) {
          r = VG_(OSetGen_AllocNode)(set, sizeof(PL_Record));
          VG_(memset)(r, 0, sizeof *r);
          r->kind  = s->kind[i];
-         r->where = b->where;
+         r->where = where;
+         r->py_stack = b->py_stack;
          VG_(OSetGen_Insert)(set, r);
       }
       r->bytes += b->szB;
@@ -181,6 +296,10 @@ static OSet* build_records ( const PL_ScanResult* s,
          r->indirect_bytes += s->indirect_szB[i];
    }
 
+   if (cut) {
+      VG_(HT_destruct)(canon, VG_(free));
+      VG_(HT_destruct)(memo, VG_(free));
+   }
    *n = VG_(OSetGen_Size)(set);
    *arr = VG_(malloc)("pl.report.arr", (*n + 1) * sizeof(PL_Record*));
    UInt j = 0;

@@ -15,6 +15,7 @@
 #include "pub_tool_poolalloc.h"
 #include "pub_tool_threadstate.h"
 #include "pl_include.h"
+#include "pl_python.h"
 
 PL_HeapStats pl_heap;
 
@@ -41,7 +42,10 @@ PL_Block* pl_shadow_new ( ThreadId tid, Addr data, SizeT szB,
    b->tid       = (UShort)tid;
    b->allockind = (UChar)kind;
    b->py_flags  = 0;
-   b->py_stack  = 0;
+   /* The Python stack, when an interpreter is (or has just become)
+      known: see pl_pystack.c for why this is cheap. */
+   pl_python_poll();
+   b->py_stack  = pl_pystack_capture(tid);
    VG_(HT_add_node)(blocks, b);
 
    pl_heap.n_allocs++;

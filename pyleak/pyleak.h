@@ -14,7 +14,12 @@
 typedef enum {
    VG_USERREQ__PYLEAK_LEAK_CHECK = VG_USERREQ_TOOL_BASE('P','L'),
    VG_USERREQ__PYLEAK_COUNT_LEAKS,
-   VG_USERREQ__PYLEAK_COUNT_LEAK_BLOCKS
+   VG_USERREQ__PYLEAK_COUNT_LEAK_BLOCKS,
+
+   /* Private to pyleak's own preload library (pl_preload.c), not for
+      programs; these numbers may change between versions. */
+   VG_USERREQ__PYLEAK_PRIVATE_PYTHONMALLOC
+      = VG_USERREQ_TOOL_BASE('P','L') + 0x100
 } Vg_PyleakClientRequest;
 
 /* Run a full leak check now; LABEL (a C string, or NULL) names it in the

@@ -1,0 +1,110 @@
+/* pyleak: CPython layout tables, one per supported minor version.
+   Copyright (C) 2026 the pyleak developers.  GPL-2.0-or-later.
+
+   x86-64, non-free-threaded builds without Py_TRACE_REFS.  The same
+   offsets hold for release and Py_DEBUG builds of each version (the
+   debug build only changes the sizes of _PyRuntimeState and
+   PyInterpreterState, which pyleak does not use).  The values were
+   measured with offsetof() against each interpreter's own headers,
+   internal ones included, and checked at run time against the
+   interpreter's own view of its frames and line numbers (3.10.13,
+   3.11.2, 3.11.7, 3.12.1, 3.13.0).
+
+   3.13 publishes most of these offsets itself in _Py_DebugOffsets at
+   the start of _PyRuntime; pl_python.c overrides this table's values
+   with those when the header is present, so a later 3.13.x that
+   moves a field is still read correctly. */
+
+#include "pub_tool_basics.h"
+#include "pl_python.h"
+
+/* Fields that are the same in every supported version. */
+#define PL_COMMON_OBJECT_FIELDS      \
+   .ob_type      = 8,                \
+   .tp_name      = 24,               \
+   .tp_basicsize = 32,               \
+   .tp_itemsize  = 40,               \
+   .tp_flags     = 168,              \
+   .bytes_size   = 16,               \
+   .bytes_sval   = 32,               \
+   .uni_length   = 16,               \
+   .uni_state    = 32
+
+static const PL_PyLayout layout_310 = {
+   .name = "3.10", .minor = 10,
+   .rt_interp_head = 32, .is_next = 0, .is_threads_head = 8,
+   .ts_next = 8, .ts_thread_id = 176,
+   .ts_frame = 24, .ts_cframe = -1, .cf_frame = -1,
+   .fr_code = 32, .fr_prev = 24, .fr_lasti = 96, .fr_instr = -1,
+   .fr_owner = -1, .owner_generator = -1, .owner_cstack = -1,
+   .co_firstlineno = 40, .co_filename = 104, .co_name = 112,
+   .co_qualname = -1, .co_linetable = 120, .co_code = 48,
+   .co_code_adaptive = -1, .co_firsttraceable = -1,
+   .linetable = PL_LineTable310,
+   PL_COMMON_OBJECT_FIELDS,
+   .ascii_size = 48, .compact_size = 72, .uni_legacy_data = 72,
+   .preheader_flags = 0,
+   .immortal = False
+};
+
+static const PL_PyLayout layout_311 = {
+   .name = "3.11", .minor = 11,
+   .rt_interp_head = 40, .is_next = 0, .is_threads_head = 16,
+   .ts_next = 8, .ts_thread_id = 152,
+   .ts_frame = -1, .ts_cframe = 56, .cf_frame = 8,
+   .fr_code = 32, .fr_prev = 48, .fr_lasti = -1, .fr_instr = 56,
+   .fr_owner = 69, .owner_generator = 1, .owner_cstack = -1,
+   .co_firstlineno = 72, .co_filename = 112, .co_name = 120,
+   .co_qualname = 128, .co_linetable = 136, .co_code = -1,
+   .co_code_adaptive = 184, .co_firsttraceable = 168,
+   .linetable = PL_LineTable311,
+   PL_COMMON_OBJECT_FIELDS,
+   .ascii_size = 48, .compact_size = 72, .uni_legacy_data = 72,
+   .preheader_flags = 0x10,                  /* MANAGED_DICT */
+   .immortal = False
+};
+
+static const PL_PyLayout layout_312 = {
+   .name = "3.12", .minor = 12,
+   .rt_interp_head = 40, .is_next = 0, .is_threads_head = 72,
+   .ts_next = 8, .ts_thread_id = 136,
+   .ts_frame = -1, .ts_cframe = 56, .cf_frame = 0,
+   .fr_code = 0, .fr_prev = 8, .fr_lasti = -1, .fr_instr = 56,
+   .fr_owner = 70, .owner_generator = 1, .owner_cstack = 3,
+   .co_firstlineno = 68, .co_filename = 112, .co_name = 120,
+   .co_qualname = 128, .co_linetable = 136, .co_code = -1,
+   .co_code_adaptive = 192, .co_firsttraceable = 176,
+   .linetable = PL_LineTable311,
+   PL_COMMON_OBJECT_FIELDS,
+   .ascii_size = 40, .compact_size = 56, .uni_legacy_data = 56,
+   .preheader_flags = 0x18,                  /* MANAGED_DICT|WEAKREF */
+   .immortal = True
+};
+
+static const PL_PyLayout layout_313 = {
+   .name = "3.13", .minor = 13,
+   .rt_interp_head = 632, .is_next = 7264, .is_threads_head = 7344,
+   .ts_next = 8, .ts_thread_id = 152,
+   .ts_frame = 72, .ts_cframe = -1, .cf_frame = -1,
+   .fr_code = 0, .fr_prev = 8, .fr_lasti = -1, .fr_instr = 56,
+   .fr_owner = 70, .owner_generator = 1, .owner_cstack = 3,
+   .co_firstlineno = 68, .co_filename = 112, .co_name = 120,
+   .co_qualname = 128, .co_linetable = 136, .co_code = -1,
+   .co_code_adaptive = 200, .co_firsttraceable = 184,
+   .linetable = PL_LineTable311,
+   PL_COMMON_OBJECT_FIELDS,
+   .ascii_size = 40, .compact_size = 56, .uni_legacy_data = 56,
+   .preheader_flags = 0x18,
+   .immortal = True
+};
+
+const PL_PyLayout* pl_pylayout_for ( UInt minor )
+{
+   switch (minor) {
+   case 10: return &layout_310;
+   case 11: return &layout_311;
+   case 12: return &layout_312;
+   case 13: return &layout_313;
+   default: return NULL;
+   }
+}

@@ -1,0 +1,441 @@
+/* pyleak: the Python stack at every allocation.
+   Copyright (C) 2026 the pyleak developers.  GPL-2.0-or-later.
+
+   For each allocation: find the allocating thread's PyThreadState,
+   walk its frames, and turn them into file:line function triples,
+   innermost first.
+
+   Finding the thread state.  CPython's "current thread state"
+   variables name the GIL holder (or are NULL while a thread has
+   released the GIL), so they cannot be used for a C extension that
+   allocates without the GIL.  Every PyThreadState records its
+   thread's pthread_self(), which on amd64 is the FS base register,
+   and Valgrind keeps the client's FS base in the guest state: the
+   thread's own tstate is the one in the interpreters' thread lists
+   whose thread_id equals it.  The last match per Valgrind thread is
+   cached and re-checked with one read.  (glibc reuses a joined
+   thread's pthread_t, so only live tstates are ever matched.)
+
+   Cost.  A full decode (names, line tables) per allocation would
+   double the run time.  The walk itself only reads (code object,
+   instruction offset) per frame; that sequence is hashed and looked
+   up in a direct-mapped cache of decoded stacks.  Only a miss decodes,
+   through a per-code-object cache of names.  Code objects die (and
+   their addresses are reused), so both caches carry a generation
+   number that moves whenever a block that holds a code object the
+   caches know is freed (pl_intercept.c tells us, via the block's
+   PL_PYF_CODE flag).  Decoded names and stacks are copied into
+   deduplicating pools: a stack outlives the code it names, and equal
+   stacks are one id. */
+
+#include "pub_tool_basics.h"
+#include "pub_tool_deduppoolalloc.h"
+#include "pub_tool_hashtable.h"
+#include "pub_tool_libcassert.h"
+#include "pub_tool_libcbase.h"
+#include "pub_tool_libcprint.h"
+#include "pub_tool_machine.h"
+#include "pub_tool_mallocfree.h"
+#include "pub_tool_threadstate.h"
+#include "pub_tool_xarray.h"
+#include "pub_tool_aspacemgr.h"
+#include "libvex_guest_amd64.h"
+#include "pl_include.h"
+#include "pl_python.h"
+
+UInt pl_clo_py_depth = 32;
+
+#define PL_MAX_PY_DEPTH 256
+
+/*------------------------------------------------------------*/
+/*--- Pools: names and stacks                              ---*/
+/*------------------------------------------------------------*/
+
+static DedupPoolAlloc* str_pool;      /* interned file and function names */
+static DedupPoolAlloc* stack_pool;    /* interned PL_PyStacks */
+static XArray*         stack_by_id;   /* id-1 -> const PL_PyStack* */
+
+typedef struct _IdNode {
+   struct _IdNode* next;
+   UWord           key;               /* the interned stack's address */
+   UInt            id;
+} IdNode;
+static VgHashTable* id_of_stack;
+
+static const HChar* intern ( const HChar* s )
+{
+   return VG_(allocEltDedupPA)(str_pool, VG_(strlen)(s) + 1, s);
+}
+
+const PL_PyStack* pl_pystack_get ( UInt id )
+{
+   if (id == 0 || id > (UInt)VG_(sizeXA)(stack_by_id)) return NULL;
+   return *(const PL_PyStack**)VG_(indexXA)(stack_by_id, id - 1);
+}
+
+static UInt stack_id ( const PL_PyFrame* fr, UInt n )
+{
+   SizeT sz = sizeof(PL_PyStack) + n * sizeof(PL_PyFrame);
+   PL_PyStack* tmp = VG_(malloc)("pl.pystack.tmp", sz);
+   VG_(memset)(tmp, 0, sz);              /* dedup compares padding too */
+   tmp->n = n;
+   for (UInt i = 0; i < n; i++) tmp->frames[i] = fr[i];
+   const PL_PyStack* s = VG_(allocEltDedupPA)(stack_pool, sz, tmp);
+   VG_(free)(tmp);
+   IdNode* node = VG_(HT_lookup)(id_of_stack, (UWord)s);
+   if (node == NULL) {
+      node = VG_(malloc)("pl.pystack.idnode", sizeof *node);
+      node->key = (UWord)s;
+      VG_(addToXA)(stack_by_id, &s);
+      node->id = (UInt)VG_(sizeXA)(stack_by_id);
+      VG_(HT_add_node)(id_of_stack, node);
+   }
+   return node->id;
+}
+
+/*------------------------------------------------------------*/
+/*--- Line tables                                          ---*/
+/*------------------------------------------------------------*/
+
+/* The bytes of a bytes object, validated; NULL if unreadable. */
+static const UChar* bytes_of ( Addr obj, /*OUT*/SizeT* len )
+{
+   const PL_PyLayout* L = pl_py.lay;
+   ULong n;
+   if (!pl_rd64(obj + L->bytes_size, &n) || n > (16u << 20)) return NULL;
+   if (!pl_readable(obj + L->bytes_sval, n)) return NULL;
+   *len = n;
+   return (const UChar*)(obj + L->bytes_sval);
+}
+
+/* 3.10, PEP 626: (sdelta, ldelta) byte pairs over byte offsets.  A is
+   a byte offset, or negative for a frame that has not started. */
+static Int addr2line_310 ( const UChar* t, SizeT len, Int first, Int a )
+{
+   if (a < 0) return first;
+   Int line = first, addr = 0;
+   for (SizeT i = 0; i + 1 < len; i += 2) {
+      Int start = addr;
+      addr += t[i];
+      Int ldelta = (Char)t[i + 1];
+      Int entry_line = -1;
+      if (ldelta != -128) { line += ldelta; entry_line = line; }
+      if (t[i] != 0 && a >= start && a < addr) return entry_line;
+   }
+   return -1;
+}
+
+static UInt read_varint ( const UChar* t, SizeT len, SizeT* i )
+{
+   UInt v = 0, shift = 0;
+   while (*i < len) {
+      UChar b = t[(*i)++];
+      v |= (UInt)(b & 63) << shift;
+      shift += 6;
+      if (!(b & 64) || shift > 30) break;
+   }
+   return v;
+}
+
+static Int read_svarint ( const UChar* t, SizeT len, SizeT* i )
+{
+   UInt v = read_varint(t, len, i);
+   return (v & 1) ? -(Int)(v >> 1) : (Int)(v >> 1);
+}
+
+/* 3.11+: the location table; A is an offset in code units. */
+static Int addr2line_311 ( const UChar* t, SizeT len, Int first, Int a )
+{
+   if (a < 0) return first;
+   Int line = first, addr = 0;
+   SizeT i = 0;
+   while (i < len) {
+      UChar b = t[i++];
+      if (!(b & 0x80)) continue;           /* resynchronise */
+      Int code = (b >> 3) & 15, length = (b & 7) + 1;
+      Int entry_line = line, delta = 0;
+      switch (code) {
+      case 15:  entry_line = -1; break;
+      case 14:  delta = read_svarint(t, len, &i);
+                (void)read_varint(t, len, &i);
+                (void)read_varint(t, len, &i);
+                (void)read_varint(t, len, &i);
+                break;
+      case 13:  delta = read_svarint(t, len, &i); break;
+      case 10: case 11: case 12:
+                delta = code - 10; i += 2; break;
+      default:  i += 1; break;             /* short form */
+      }
+      if (code != 15) { line += delta; entry_line = line; }
+      if (a >= addr && a < addr + length) return entry_line;
+      addr += length;
+   }
+   return -1;
+}
+
+/*------------------------------------------------------------*/
+/*--- Code objects                                         ---*/
+/*------------------------------------------------------------*/
+
+static UInt code_gen = 1;     /* moves when a known code object dies */
+
+typedef struct _CodeInfo {
+   struct _CodeInfo* next;
+   UWord        key;          /* the code object's address */
+   UInt         gen;
+   const HChar* file;
+   const HChar* func;
+   Int          firstlineno;
+} CodeInfo;
+static VgHashTable* code_infos;
+
+void pl_pystack_code_freed ( void )
+{
+   code_gen++;
+}
+
+/* Mark the heap block holding code object CODE so that its free moves
+   the generation.  Returns False if CODE's lifetime cannot be watched
+   (neither a heap block nor static data): then it is not cached. */
+static Bool watch_code ( Addr code )
+{
+   /* Under PYTHONMALLOC=malloc a code object starts its block; the
+      malloc_debug hooks put one or two 16-byte headers before it. */
+   for (Int pre = 0; pre <= 32; pre += 16) {
+      PL_Block* b = pl_shadow_lookup(code - pre);
+      if (b && b->szB > (SizeT)pre) {
+         b->py_flags |= PL_PYF_CODE;
+         return True;
+      }
+   }
+   NSegment const* seg = VG_(am_find_nsegment)(code);
+   return seg && seg->kind == SkFileC;   /* static (deep-frozen) code */
+}
+
+static Bool code_info ( Addr code, /*OUT*/CodeInfo* out )
+{
+   CodeInfo* ci = VG_(HT_lookup)(code_infos, code);
+   if (ci && ci->gen == code_gen) { *out = *ci; return True; }
+
+   const PL_PyLayout* L = pl_py.lay;
+   ULong fname, name;
+   UInt  first;
+   if (!pl_rd64(code + L->co_filename, &fname)
+       || !pl_rd64(code + (L->co_qualname >= 0 ? L->co_qualname : L->co_name),
+                   &name)
+       || !pl_rd32(code + L->co_firstlineno, &first))
+      return False;
+   HChar buf[512];
+   CodeInfo tmp;
+   tmp.key = code;
+   tmp.gen = code_gen;
+   tmp.firstlineno = (Int)first;
+   tmp.file = intern(pl_py_str(fname, buf, sizeof buf) ? buf : "???");
+   tmp.func = intern(pl_py_str(name, buf, sizeof buf) ? buf : "???");
+   *out = tmp;
+   if (!watch_code(code)) return True;
+   if (ci == NULL) {
+      ci = VG_(malloc)("pl.pystack.codeinfo", sizeof *ci);
+      *ci = tmp;
+      VG_(HT_add_node)(code_infos, ci);
+   } else {
+      CodeInfo* link = ci->next;
+      *ci = tmp;
+      ci->next = link;
+   }
+   return True;
+}
+
+static Int code_line ( Addr code, const CodeInfo* ci, Long off )
+{
+   const PL_PyLayout* L = pl_py.lay;
+   ULong lt;
+   SizeT len;
+   if (!pl_rd64(code + L->co_linetable, &lt)) return -1;
+   const UChar* t = bytes_of(lt, &len);
+   if (t == NULL) return -1;
+   if (L->linetable == PL_LineTable310)
+      return addr2line_310(t, len, ci->firstlineno, off < 0 ? -1 : (Int)(2 * off));
+   return addr2line_311(t, len, ci->firstlineno, (Int)off);
+}
+
+/*------------------------------------------------------------*/
+/*--- Threads and frames                                   ---*/
+/*------------------------------------------------------------*/
+
+/* Per Valgrind thread; VG_N_THREADS is only known after the command
+   line (--max-threads), so the array is made on first use. */
+static Addr* tstate_cache;
+
+static Addr find_tstate ( ThreadId tid )
+{
+   const PL_PyLayout* L = pl_py.lay;
+   ULong fs, v;
+   VG_(get_shadow_regs_area)(tid, (UChar*)&fs, 0,
+                             offsetof(VexGuestAMD64State, guest_FS_CONST), 8);
+   if (UNLIKELY(tstate_cache == NULL)) {
+      tstate_cache = VG_(malloc)("pl.pystack.tscache",
+                                 VG_N_THREADS * sizeof(Addr));
+      VG_(memset)(tstate_cache, 0, VG_N_THREADS * sizeof(Addr));
+   }
+   Addr ts = tstate_cache[tid];
+   if (ts && pl_rd64(ts + L->ts_thread_id, &v) && v == fs)
+      return ts;
+   tstate_cache[tid] = 0;
+
+   ULong interp;
+   if (!pl_rd64(pl_py.runtime + L->rt_interp_head, &interp)) return 0;
+   for (Int ni = 0; interp && ni < 256; ni++) {
+      ULong t;
+      if (!pl_rd64(interp + L->is_threads_head, &t)) return 0;
+      for (Int nt = 0; t && nt < 100000; nt++) {
+         if (!pl_rd64(t + L->ts_thread_id, &v)) break;
+         if (v == fs) { tstate_cache[tid] = t; return t; }
+         if (!pl_rd64(t + L->ts_next, &t)) break;
+      }
+      if (!pl_rd64(interp + L->is_next, &interp)) return 0;
+   }
+   return 0;
+}
+
+/* Long, not Int: the cache compares keys with memcmp, so no padding. */
+typedef struct { Addr code; Long off; } FrameKey;
+
+/* Collect (code, offset) for up to MAX frames of TSTATE; returns n. */
+static UInt walk ( Addr ts, FrameKey* keys, UInt max )
+{
+   const PL_PyLayout* L = pl_py.lay;
+   ULong f;
+   if (L->ts_cframe >= 0) {
+      ULong cf;
+      if (!pl_rd64(ts + L->ts_cframe, &cf) || cf == 0) return 0;
+      if (!pl_rd64(cf + L->cf_frame, &f)) return 0;
+   } else if (!pl_rd64(ts + L->ts_frame, &f)) {
+      return 0;
+   }
+
+   UInt n = 0;
+   /* A real chain skips at most one shim or unstarted frame per kept
+      one; the bound also ends a chain that loops. */
+   UInt limit = 2 * max + 16;
+   for (UInt guard = 0; f && n < max && guard < limit; guard++) {
+      ULong code, prev;
+      if (!pl_rd64(f + L->fr_code, &code) || !pl_rd64(f + L->fr_prev, &prev))
+         break;
+      Long off = -1;
+      Bool keep = True;
+      if (L->fr_lasti >= 0) {                       /* 3.10 */
+         UInt lasti;
+         if (!pl_rd32(f + L->fr_lasti, &lasti)) break;
+         off = (Int)lasti;                 /* -1: not started */
+      } else {                                      /* 3.11+ */
+         UChar owner;
+         ULong instr, tp;
+         UInt  firsttr = 0;
+         if (!pl_rd8(f + L->fr_owner, &owner)) break;
+         if (L->owner_cstack >= 0 && owner == L->owner_cstack) {
+            keep = False;                           /* shim frame */
+         } else if (!pl_rd64(code + L->ob_type, &tp)
+                    || (pl_py.code_type && tp != pl_py.code_type)) {
+            keep = False;                           /* not code */
+         } else if (!pl_rd64(f + L->fr_instr, &instr)) {
+            break;
+         } else {
+            Addr start = code + L->co_code_adaptive;
+            if (L->co_firsttraceable >= 0)
+               (void)pl_rd32(code + L->co_firsttraceable, &firsttr);
+            if (owner != L->owner_generator
+                && instr < start + 2 * (ULong)firsttr)
+               keep = False;                        /* not started yet */
+            off = instr < start ? -1 : (Long)((instr - start) / 2);
+         }
+      }
+      if (keep) {
+         keys[n].code = code;
+         keys[n].off  = off;
+         n++;
+      }
+      f = prev;
+   }
+   return n;
+}
+
+/*------------------------------------------------------------*/
+/*--- The cache of decoded stacks                          ---*/
+/*------------------------------------------------------------*/
+
+#define N_SIGCACHE 4096
+
+typedef struct {
+   UWord     hash;
+   UInt      gen;
+   UInt      n;
+   UInt      id;
+   FrameKey* keys;           /* n entries */
+} SigEntry;
+
+static SigEntry sigcache[N_SIGCACHE];
+
+static UWord hash_keys ( const FrameKey* k, UInt n )
+{
+   UWord h = 0xcbf29ce484222325ULL ^ n;
+   for (UInt i = 0; i < n; i++) {
+      h ^= k[i].code;  h *= 0x100000001b3ULL;
+      h ^= (UWord)k[i].off;  h *= 0x100000001b3ULL;
+   }
+   return h ^ (h >> 29);
+}
+
+static UInt decode ( const FrameKey* keys, UInt n )
+{
+   PL_PyFrame fr[PL_MAX_PY_DEPTH];
+   UInt m = 0;
+   for (UInt i = 0; i < n; i++) {
+      CodeInfo ci;
+      if (!code_info(keys[i].code, &ci)) continue;
+      fr[m].file = ci.file;
+      fr[m].func = ci.func;
+      fr[m].line = code_line(keys[i].code, &ci, keys[i].off);
+      m++;
+   }
+   return m ? stack_id(fr, m) : 0;
+}
+
+UInt pl_pystack_capture ( ThreadId tid )
+{
+   if (!pl_py.found) return 0;
+   Addr ts = find_tstate(tid);
+   if (ts == 0) return 0;
+
+   FrameKey keys[PL_MAX_PY_DEPTH];
+   UInt n = walk(ts, keys, pl_clo_py_depth);
+   if (n == 0) return 0;
+
+   UWord h = hash_keys(keys, n);
+   SigEntry* e = &sigcache[h % N_SIGCACHE];
+   if (e->hash == h && e->gen == code_gen && e->n == n
+       && VG_(memcmp)(e->keys, keys, n * sizeof(FrameKey)) == 0)
+      return e->id;
+
+   UInt id = decode(keys, n);
+   if (e->keys) VG_(free)(e->keys);
+   e->keys = VG_(malloc)("pl.pystack.sigkeys", n * sizeof(FrameKey));
+   VG_(memcpy)(e->keys, keys, n * sizeof(FrameKey));
+   e->hash = h;
+   e->gen  = code_gen;
+   e->n    = n;
+   e->id   = id;
+   return id;
+}
+
+void pl_pystack_init ( void )
+{
+   str_pool    = VG_(newDedupPA)(16384, 1, VG_(malloc), "pl.pystack.str",
+                                 VG_(free));
+   stack_pool  = VG_(newDedupPA)(16384, sizeof(void*), VG_(malloc),
+                                 "pl.pystack.stacks", VG_(free));
+   stack_by_id = VG_(newXA)(VG_(malloc), "pl.pystack.byid", VG_(free),
+                            sizeof(const PL_PyStack*));
+   id_of_stack = VG_(HT_construct)("pl.pystack.ids");
+   code_infos  = VG_(HT_construct)("pl.pystack.code");
+}

@@ -1,0 +1,578 @@
+/* pyleak: finding the CPython interpreter in the process.
+   Copyright (C) 2026 the pyleak developers.  GPL-2.0-or-later.
+
+   Nothing is asked of the user.  Whenever the core has read a new
+   object file (the executable and its libraries at start, or a
+   dlopen'ed libpython later, as in an embedding program), the next
+   allocation looks at it: an object that defines CPython's runtime
+   has the ELF section ".PyRuntime" holding `_PyRuntime` (3.10+).
+   Valgrind's own symbol table does not keep that symbol (its reader
+   drops data symbols outside .data/.bss), so the object's section
+   headers and .dynsym are read from the file here.  .dynsym survives
+   stripping (Debian's /usr/bin/python3.11 is stripped) and gives the
+   version (Py_Version, 3.11+), the debug build (_Py_NegativeRefcount,
+   defined only with Py_REF_DEBUG), PyCode_Type and the evaluation
+   loop.  3.13's _Py_DebugOffsets, at the start of .PyRuntime, replace
+   the layout table's values where they cover them.
+
+   Also here: the guarded reads every Python-aware stage uses, and the
+   answer to the preload's getenv("PYTHONMALLOC") question. */
+
+#include <elf.h>
+#include "pub_tool_basics.h"
+#include "pub_tool_aspacemgr.h"
+#include "pub_tool_debuginfo.h"
+#include "pub_tool_libcassert.h"
+#include "pub_tool_libcbase.h"
+#include "pub_tool_libcfile.h"
+#include "pub_tool_libcprint.h"
+#include "pub_tool_mallocfree.h"
+#include "pub_tool_options.h"
+#include "pub_tool_tooliface.h"
+#include "pub_tool_vki.h"
+#include "pub_tool_xarray.h"
+#include "pub_tool_clientstate.h"
+#include "pl_include.h"
+#include "pl_python.h"
+
+PL_Python pl_py;
+
+/* 3.13: the table, overridden by the interpreter's own offsets. */
+static PL_PyLayout layout_from_debug_offsets;
+
+/*------------------------------------------------------------*/
+/*--- Guarded reads                                        ---*/
+/*------------------------------------------------------------*/
+
+/* Readable client segments seen recently.  Segments only lose
+   readability through munmap, mprotect, mremap or brk, and the
+   trackers in pl_main.c flush this cache on each of them. */
+#define N_RCACHE 8
+static struct { Addr lo, hi; } rcache[N_RCACHE];   /* [lo, hi] */
+static UInt rcache_next;
+
+void pl_readable_flush ( void )
+{
+   VG_(memset)(rcache, 0, sizeof rcache);
+}
+
+Bool pl_readable ( Addr a, SizeT n )
+{
+   if (n == 0) return True;
+   Addr last = a + n - 1;
+   if (last < a || a < 4096) return False;
+   for (UInt i = 0; i < N_RCACHE; i++)
+      if (a >= rcache[i].lo && last <= rcache[i].hi && rcache[i].hi)
+         return True;
+   NSegment const* seg = VG_(am_find_nsegment)(a);
+   if (seg == NULL || !seg->hasR)
+      return False;
+   if (seg->kind != SkAnonC && seg->kind != SkFileC && seg->kind != SkShmC)
+      return False;
+   if (last > seg->end)
+      return VG_(am_is_valid_for_client)(a, n, VKI_PROT_READ);
+   rcache[rcache_next].lo = seg->start;
+   rcache[rcache_next].hi = seg->end;
+   rcache_next = (rcache_next + 1) % N_RCACHE;
+   return True;
+}
+
+Bool pl_rd64 ( Addr a, ULong* v )
+{
+   if (!pl_readable(a, 8)) return False;
+   *v = *(const ULong*)a;
+   return True;
+}
+
+Bool pl_rd32 ( Addr a, UInt* v )
+{
+   if (!pl_readable(a, 4)) return False;
+   *v = *(const UInt*)a;
+   return True;
+}
+
+Bool pl_rd8 ( Addr a, UChar* v )
+{
+   if (!pl_readable(a, 1)) return False;
+   *v = *(const UChar*)a;
+   return True;
+}
+
+/* Append code point CP as UTF-8; returns the new length. */
+static SizeT put_utf8 ( HChar* buf, SizeT len, SizeT sz, UInt cp )
+{
+   UChar tmp[4];
+   Int   k;
+   if      (cp < 0x80)    { tmp[0] = cp; k = 1; }
+   else if (cp < 0x800)   { tmp[0] = 0xC0 | (cp >> 6);
+                            tmp[1] = 0x80 | (cp & 0x3F); k = 2; }
+   else if (cp < 0x10000) { tmp[0] = 0xE0 | (cp >> 12);
+                            tmp[1] = 0x80 | ((cp >> 6) & 0x3F);
+                            tmp[2] = 0x80 | (cp & 0x3F); k = 3; }
+   else                   { tmp[0] = 0xF0 | ((cp >> 18) & 0x07);
+                            tmp[1] = 0x80 | ((cp >> 12) & 0x3F);
+                            tmp[2] = 0x80 | ((cp >> 6) & 0x3F);
+                            tmp[3] = 0x80 | (cp & 0x3F); k = 4; }
+   if (len + k >= sz) return len;
+   for (Int i = 0; i < k; i++) buf[len++] = tmp[i];
+   return len;
+}
+
+Bool pl_py_str ( Addr o, HChar* buf, SizeT sz )
+{
+   const PL_PyLayout* L = pl_py.lay;
+   ULong length;
+   UInt  state;
+   buf[0] = '\0';
+   if (L == NULL || sz < 2) return False;
+   if (!pl_rd64(o + L->uni_length, &length) || !pl_rd32(o + L->uni_state, &state))
+      return False;
+   UInt kind    = (state >> 2) & 7;
+   Bool compact = (state >> 5) & 1;
+   Bool ascii   = (state >> 6) & 1;
+   if (kind != 1 && kind != 2 && kind != 4) return False;
+   if (length > (1u << 20)) return False;       /* not a name */
+   Addr data;
+   if (compact && ascii)  data = o + L->ascii_size;
+   else if (compact)      data = o + L->compact_size;
+   else {
+      ULong p;
+      if (!pl_rd64(o + L->uni_legacy_data, &p)) return False;
+      data = (Addr)p;
+   }
+   SizeT n = (SizeT)length;
+   if (n > sz * 4) n = sz * 4;            /* enough to fill BUF */
+   if (!pl_readable(data, n * kind)) return False;
+   SizeT len = 0;
+   for (SizeT i = 0; i < n && len + 1 < sz; i++) {
+      UInt cp = kind == 1 ? ((const UChar*)data)[i]
+              : kind == 2 ? ((const UShort*)data)[i]
+              :             ((const UInt*)data)[i];
+      len = put_utf8(buf, len, sz, cp);
+   }
+   buf[len] = '\0';
+   return True;
+}
+
+/*------------------------------------------------------------*/
+/*--- Reading an object file's section and symbol tables   ---*/
+/*------------------------------------------------------------*/
+
+typedef struct {
+   Int         fd;
+   Elf64_Ehdr  eh;
+   Elf64_Shdr* sh;          /* all section headers */
+   HChar*      shstr;       /* section name strings */
+   ULong       shstr_sz;
+} ElfFile;
+
+static Bool file_read ( Int fd, ULong off, void* buf, SizeT n )
+{
+   if (VG_(lseek)(fd, (Off64T)off, VKI_SEEK_SET) != (Off64T)off)
+      return False;
+   SizeT done = 0;
+   while (done < n) {
+      Int r = VG_(read)(fd, (HChar*)buf + done, (Int)(n - done));
+      if (r <= 0) return False;
+      done += r;
+   }
+   return True;
+}
+
+static void elf_close ( ElfFile* f )
+{
+   if (f->sh)    VG_(free)(f->sh);
+   if (f->shstr) VG_(free)(f->shstr);
+   if (f->fd >= 0) VG_(close)(f->fd);
+}
+
+static Bool elf_open ( const HChar* path, ElfFile* f )
+{
+   VG_(memset)(f, 0, sizeof *f);
+   f->fd = -1;
+   SysRes r = VG_(open)(path, VKI_O_RDONLY, 0);
+   if (sr_isError(r)) return False;
+   f->fd = sr_Res(r);
+   if (!file_read(f->fd, 0, &f->eh, sizeof f->eh)
+       || VG_(memcmp)(f->eh.e_ident, ELFMAG, SELFMAG) != 0
+       || f->eh.e_ident[EI_CLASS] != ELFCLASS64
+       || f->eh.e_shentsize != sizeof(Elf64_Shdr)
+       || f->eh.e_shnum == 0 || f->eh.e_shnum > 4096
+       || f->eh.e_shstrndx >= f->eh.e_shnum) {
+      elf_close(f);
+      return False;
+   }
+   SizeT shsz = f->eh.e_shnum * sizeof(Elf64_Shdr);
+   f->sh = VG_(malloc)("pl.python.sh", shsz);
+   if (!file_read(f->fd, f->eh.e_shoff, f->sh, shsz)) {
+      elf_close(f);
+      return False;
+   }
+   const Elf64_Shdr* s = &f->sh[f->eh.e_shstrndx];
+   if (s->sh_size == 0 || s->sh_size > (1 << 20)) { elf_close(f); return False; }
+   f->shstr_sz = s->sh_size;
+   f->shstr = VG_(malloc)("pl.python.shstr", s->sh_size + 1);
+   if (!file_read(f->fd, s->sh_offset, f->shstr, s->sh_size)) {
+      elf_close(f);
+      return False;
+   }
+   f->shstr[s->sh_size] = '\0';
+   return True;
+}
+
+static const Elf64_Shdr* elf_section ( const ElfFile* f, const HChar* name )
+{
+   for (UInt i = 0; i < f->eh.e_shnum; i++)
+      if (f->sh[i].sh_name < f->shstr_sz
+          && VG_(strcmp)(f->shstr + f->sh[i].sh_name, name) == 0)
+         return &f->sh[i];
+   return NULL;
+}
+
+/* The symbols pyleak wants from .dynsym, found in one pass. */
+enum { S_Runtime, S_PyVersion, S_CodeType, S_EvalFrame, S_NegRefcnt,
+       S_ForgetRef, S_Initialize, S_N };
+static const HChar* const wanted[S_N] = {
+   "_PyRuntime", "Py_Version", "PyCode_Type", "_PyEval_EvalFrameDefault",
+   "_Py_NegativeRefcount", "_Py_ForgetReference", "Py_Initialize"
+};
+
+typedef struct { Bool def; Elf64_Sym sym; } FoundSym;
+
+static void elf_dynsyms ( const ElfFile* f, FoundSym out[S_N] )
+{
+   VG_(memset)(out, 0, S_N * sizeof(FoundSym));
+   const Elf64_Shdr* ds = elf_section(f, ".dynsym");
+   if (ds == NULL || ds->sh_link >= f->eh.e_shnum
+       || ds->sh_entsize != sizeof(Elf64_Sym)
+       || ds->sh_size > (64 << 20))
+      return;
+   const Elf64_Shdr* st = &f->sh[ds->sh_link];
+   if (st->sh_size > (64 << 20)) return;
+   Elf64_Sym* syms = VG_(malloc)("pl.python.dynsym", ds->sh_size);
+   HChar*     strs = VG_(malloc)("pl.python.dynstr", st->sh_size + 1);
+   if (file_read(f->fd, ds->sh_offset, syms, ds->sh_size)
+       && file_read(f->fd, st->sh_offset, strs, st->sh_size)) {
+      strs[st->sh_size] = '\0';
+      UInt n = ds->sh_size / sizeof(Elf64_Sym);
+      for (UInt i = 0; i < n; i++) {
+         if (syms[i].st_shndx == SHN_UNDEF || syms[i].st_name >= st->sh_size)
+            continue;
+         const HChar* nm = strs + syms[i].st_name;
+         for (Int k = 0; k < S_N; k++)
+            if (!out[k].def && VG_(strcmp)(nm, wanted[k]) == 0) {
+               out[k].def = True;
+               out[k].sym = syms[i];
+            }
+      }
+   }
+   VG_(free)(syms);
+   VG_(free)(strs);
+}
+
+/* Read SZ bytes at link-time address VADDR from the file. */
+static Bool elf_read_vaddr ( const ElfFile* f, Addr vaddr, void* buf, SizeT sz )
+{
+   for (UInt i = 0; i < f->eh.e_shnum; i++) {
+      const Elf64_Shdr* s = &f->sh[i];
+      if (s->sh_type == SHT_NOBITS || s->sh_addr == 0) continue;
+      if (vaddr >= s->sh_addr && vaddr + sz <= s->sh_addr + s->sh_size)
+         return file_read(f->fd, s->sh_offset + (vaddr - s->sh_addr), buf, sz);
+   }
+   return False;
+}
+
+/*------------------------------------------------------------*/
+/*--- Recognising the runtime                              ---*/
+/*------------------------------------------------------------*/
+
+static Bool pending = True;          /* objects to look at */
+static Bool unsupported_seen;        /* said once */
+static XArray* examined;             /* of const DebugInfo*, text avma */
+
+typedef struct { const DebugInfo* di; Addr text; } Examined;
+
+void pl_python_note_new_object ( void ) { pending = True; }
+
+static void unsupported ( const HChar* file, const HChar* what )
+{
+   if (!unsupported_seen && VG_(clo_verbosity) > 0)
+      VG_(umsg)("pyleak: %s in %s is not supported (3.10 to 3.13 are);"
+                " its objects are checked as plain C blocks\n", what, file);
+   unsupported_seen = True;
+}
+
+/* 3.13+: use the interpreter's own offsets.  Word indices into
+   _Py_DebugOffsets (all uint64): cookie 0, version 1, free_threaded 2,
+   runtime_state 3.., interpreter_state 6.., thread_state 19..,
+   interpreter_frame 28.., code_object 34.., pyobject 44..,
+   type_object 46..  Returns False when the header is not usable. */
+static Bool apply_debug_offsets ( const ULong* w, ULong section_size,
+                                  /*OUT*/Bool* free_threaded )
+{
+   if (VG_(memcmp)(w, "xdebugpy", 8) != 0) return False;
+   *free_threaded = w[2] != 0;
+   if (w[3] != section_size) return False;      /* runtime_state.size */
+   PL_PyLayout* L = &layout_from_debug_offsets;
+   *L = *pl_pylayout_for(13);
+   /* Plausibility: every offset lies inside its structure. */
+   if (w[5] >= w[3] || w[8] >= w[6] || w[9] >= w[6]
+       || w[21] >= w[19] || w[23] >= w[19] || w[24] >= w[19]
+       || w[29] >= w[28] || w[30] >= w[28] || w[31] >= w[28]
+       || w[33] >= w[28] || w[35] >= w[34] || w[36] >= w[34]
+       || w[37] >= w[34] || w[38] >= w[34] || w[39] >= w[34]
+       || w[43] > w[34] || w[45] >= w[44] || w[47] >= w[46]
+       || w[49] >= w[46])
+      return False;
+   L->rt_interp_head  = w[5];
+   L->is_next         = w[8];
+   L->is_threads_head = w[9];
+   L->ts_next         = w[21];
+   L->ts_frame        = w[23];
+   L->ts_thread_id    = w[24];
+   L->fr_prev         = w[29];
+   L->fr_code         = w[30];
+   L->fr_instr        = w[31];
+   L->fr_owner        = w[33];
+   L->co_filename     = w[35];
+   L->co_name         = w[36];
+   L->co_qualname     = w[37];
+   L->co_linetable    = w[38];
+   L->co_firstlineno  = w[39];
+   L->co_code_adaptive = w[43];
+   L->ob_type         = w[45];
+   L->tp_name         = w[47];
+   L->tp_flags        = w[49];
+   return True;
+}
+
+static void examine ( const DebugInfo* di )
+{
+   const HChar* file = VG_(DebugInfo_get_filename)(di);
+   if (file == NULL || file[0] != '/') return;
+   ElfFile f;
+   if (!elf_open(file, &f)) return;
+
+   const Elf64_Shdr* rt_sec = elf_section(&f, ".PyRuntime");
+   FoundSym sym[S_N];
+   elf_dynsyms(&f, sym);
+   if (rt_sec == NULL && !sym[S_Runtime].def && !sym[S_Initialize].def) {
+      elf_close(&f);
+      return;                               /* not a CPython runtime */
+   }
+   if (pl_py.found) {
+      if (VG_(clo_verbosity) > 1)
+         VG_(umsg)("pyleak: a second CPython runtime in %s is ignored\n",
+                   file);
+      elf_close(&f);
+      return;
+   }
+   if (rt_sec == NULL) {
+      unsupported(file, "a CPython older than 3.10");
+      elf_close(&f);
+      return;
+   }
+
+   PtrdiffT bias = VG_(DebugInfo_get_text_bias)(di);
+   UInt hex = 0;
+   if (sym[S_PyVersion].def) {
+      ULong v = 0;
+      if (elf_read_vaddr(&f, sym[S_PyVersion].sym.st_value, &v, 8))
+         hex = (UInt)v;
+   } else if (rt_sec->sh_size == 672 || VG_(strstr)(file, "3.10") != NULL) {
+      hex = 0x030a0000;                     /* 3.10: no Py_Version */
+   } else {
+      unsupported(file, "a CPython older than 3.10");
+      elf_close(&f);
+      return;
+   }
+   UInt major = hex >> 24, minor = (hex >> 16) & 0xff;
+   HChar what[64];
+   VG_(snprintf)(what, sizeof what, "CPython %u.%u", major, minor);
+   const PL_PyLayout* lay = major == 3 ? pl_pylayout_for(minor) : NULL;
+   if (lay == NULL) {
+      unsupported(file, what);
+      elf_close(&f);
+      return;
+   }
+   if (sym[S_ForgetRef].def && minor <= 12) {
+      VG_(strcat)(what, " built with Py_TRACE_REFS");
+      unsupported(file, what);
+      elf_close(&f);
+      return;
+   }
+   if (minor >= 13) {
+      ULong w[60];
+      Bool  ft = False;
+      Bool  got = rt_sec->sh_size >= sizeof w
+                  && file_read(f.fd, rt_sec->sh_offset, w, sizeof w);
+      /* A free-threaded build says so in the header's third word;
+         its objects have another layout altogether. */
+      if (got && VG_(memcmp)(w, "xdebugpy", 8) == 0 && w[2] != 0) {
+         VG_(strcat)(what, " free-threaded");
+         unsupported(file, what);
+         elf_close(&f);
+         return;
+      }
+      if (!got || !apply_debug_offsets(w, rt_sec->sh_size, &ft)) {
+         VG_(strcat)(what, " without usable _Py_DebugOffsets");
+         unsupported(file, what);
+         elf_close(&f);
+         return;
+      }
+      lay = &layout_from_debug_offsets;
+   }
+
+   pl_py.found       = True;
+   pl_py.lay         = lay;
+   pl_py.runtime     = rt_sec->sh_addr + bias;
+   pl_py.code_type   = sym[S_CodeType].def ? sym[S_CodeType].sym.st_value + bias : 0;
+   if (sym[S_EvalFrame].def) {
+      pl_py.eval_lo = sym[S_EvalFrame].sym.st_value + bias;
+      pl_py.eval_hi = pl_py.eval_lo + sym[S_EvalFrame].sym.st_size;
+   }
+   pl_py.text_lo     = VG_(DebugInfo_get_text_avma)(di);
+   pl_py.text_hi     = pl_py.text_lo + VG_(DebugInfo_get_text_size)(di);
+   pl_py.hexversion  = hex;
+   pl_py.debug_build = sym[S_NegRefcnt].def;
+   if ((hex & 0xffff) == 0 && minor == 10)
+      VG_(snprintf)(pl_py.version, sizeof pl_py.version, "3.10");
+   else
+      VG_(snprintf)(pl_py.version, sizeof pl_py.version, "%u.%u.%u",
+                    major, minor, (hex >> 8) & 0xff);
+   pl_py.object = VG_(strdup)("pl.python.object", file);
+   if (VG_(clo_verbosity) > 1)
+      VG_(umsg)("pyleak: CPython %s (%s build) in %s, _PyRuntime at %#lx\n",
+                pl_py.version, pl_py.debug_build ? "debug" : "release",
+                file, pl_py.runtime);
+   elf_close(&f);
+}
+
+void pl_python_poll ( void )
+{
+   if (LIKELY(!pending)) return;
+   pending = False;
+   for (const DebugInfo* di = VG_(next_DebugInfo)(NULL); di;
+        di = VG_(next_DebugInfo)(di)) {
+      Examined e = { di, VG_(DebugInfo_get_text_avma)(di) };
+      Word n = VG_(sizeXA)(examined), i;
+      for (i = 0; i < n; i++) {
+         Examined* x = VG_(indexXA)(examined, i);
+         if (x->di == e.di && x->text == e.text) break;
+      }
+      if (i < n) continue;
+      VG_(addToXA)(examined, &e);
+      examine(di);
+   }
+}
+
+/*------------------------------------------------------------*/
+/*--- PYTHONMALLOC                                         ---*/
+/*------------------------------------------------------------*/
+
+/* Unset (or empty) means CPython's default, pymalloc, whose arenas
+   hide small objects: answer "malloc".  A user's choice that also
+   hides objects is replaced by its nearest equivalent that does not;
+   "malloc" and "malloc_debug" are kept (pyleak looks past the debug
+   hooks' headers).  Anything else is CPython's to reject. */
+UWord pl_python_pythonmalloc ( const HChar* user )
+{
+   static Bool said;
+   UWord answer = 0;
+   const HChar* note = NULL;
+   if (user == NULL || !pl_readable((Addr)user, 1) || user[0] == '\0') {
+      answer = 1;
+   } else if (VG_(strcmp)(user, "pymalloc") == 0) {
+      answer = 1;
+      note = "PYTHONMALLOC=pymalloc replaced by malloc: pymalloc's arenas"
+             " would hide Python objects from pyleak";
+   } else if (VG_(strcmp)(user, "pymalloc_debug") == 0
+              || VG_(strcmp)(user, "debug") == 0) {
+      answer = 2;
+      note = "PYTHONMALLOC=%s replaced by malloc_debug: pymalloc's arenas"
+             " would hide Python objects from pyleak";
+   } else if (VG_(strcmp)(user, "malloc_debug") == 0) {
+      note = "PYTHONMALLOC=malloc_debug kept: pyleak looks past the"
+             " debug hooks' headers";
+   } else if (VG_(strcmp)(user, "malloc") != 0) {
+      note = "PYTHONMALLOC=%s left to CPython: pyleak needs malloc or"
+             " malloc_debug to see every Python object";
+   }
+   if (note && !said && VG_(clo_verbosity) > 0) {
+      VG_(umsg)("pyleak: ");
+      VG_(umsg)(note, user);
+      VG_(umsg)("\n");
+   }
+   said = True;
+   return answer;
+}
+
+/*------------------------------------------------------------*/
+/*--- Start and end                                        ---*/
+/*------------------------------------------------------------*/
+
+void pl_python_init ( void )
+{
+   examined = VG_(newXA)(VG_(malloc), "pl.python.examined", VG_(free),
+                         sizeof(Examined));
+}
+
+/* Did the user ask Valgrind to trace children?  The core keeps the
+   answer to itself; the command line tells. */
+static Bool tracing_children ( void )
+{
+   Bool yes = False;
+   for (Word i = 0; i < VG_(sizeXA)(VG_(args_for_valgrind)); i++) {
+      const HChar* a = *(HChar**)VG_(indexXA)(VG_(args_for_valgrind), i);
+      if (VG_(strcmp)(a, "--trace-children=yes") == 0) yes = True;
+      if (VG_(strcmp)(a, "--trace-children=no") == 0)  yes = False;
+   }
+   return yes;
+}
+
+static Bool exe_is_script ( void )
+{
+   const HChar* exe = VG_(args_the_exename);
+   if (exe == NULL) return False;
+   SysRes r = VG_(open)(exe, VKI_O_RDONLY, 0);
+   if (sr_isError(r)) return False;
+   HChar hdr[2] = { 0, 0 };
+   Int n = VG_(read)(sr_Res(r), hdr, 2);
+   VG_(close)(sr_Res(r));
+   return n == 2 && hdr[0] == '#' && hdr[1] == '!';
+}
+
+static Bool hint_given;
+
+/* The client is about to exec PATH.  A launcher script such as a
+   pyenv shim (a bash script named python3) runs the real interpreter
+   this way; without --trace-children=yes pyleak would silently
+   vanish with the old process image, so say why. */
+void pl_python_before_exec ( const HChar* path )
+{
+   if (hint_given || pl_py.found || tracing_children()) return;
+   if (path == NULL || !pl_readable((Addr)path, 1)) return;
+   const HChar* base = VG_(strrchr)(path, '/');
+   base = base ? base + 1 : path;
+   if (VG_(strncmp)(base, "python", 6) != 0) return;
+   hint_given = True;
+   if (VG_(clo_verbosity) > 0)
+      VG_(umsg)("pyleak: no Python ran in this process: it is starting %s,"
+                " which pyleak will not follow; rerun with"
+                " --trace-children=yes, or give that interpreter's path"
+                " to valgrind\n", path);
+}
+
+void pl_python_fini ( void )
+{
+   if (hint_given || pl_py.found || unsupported_seen) return;
+   const HChar* exe = VG_(args_the_exename);
+   if (exe == NULL) return;
+   const HChar* base = VG_(strrchr)(exe, '/');
+   base = base ? base + 1 : exe;
+   if (VG_(strncmp)(base, "python", 6) == 0 && exe_is_script()
+       && VG_(clo_verbosity) > 0)
+      VG_(umsg)("pyleak: no Python was seen: %s is a launcher script, not"
+                " the interpreter; rerun with --trace-children=yes, or give"
+                " the interpreter's own path to valgrind\n", exe);
+}

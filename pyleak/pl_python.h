@@ -1,0 +1,157 @@
+/* pyleak: the CPython model shared by the Python-aware stages.
+   Copyright (C) 2026 the pyleak developers.  GPL-2.0-or-later.
+
+     pl_pylayout.c   the layout tables, one per supported CPython
+     pl_python.c     finding the interpreter in the process, guarded
+                     reads of client memory, the PYTHONMALLOC decision
+     pl_pystack.c    the Python stack at every allocation
+
+   Every offset pyleak uses into a CPython structure lives in a
+   PL_PyLayout.  The code that walks threads, frames and code objects
+   is written once and reads its offsets from the table of the running
+   interpreter: version differences are data, not code. */
+
+#ifndef __PL_PYTHON_H
+#define __PL_PYTHON_H
+
+#include "pub_tool_basics.h"
+
+/*------------------------------------------------------------*/
+/*--- Layout tables (pl_pylayout.c)                        ---*/
+/*------------------------------------------------------------*/
+
+typedef enum {
+   PL_LineTable310,      /* PEP 626 (sdelta, ldelta) pairs, bytes */
+   PL_LineTable311       /* 3.11+ location table, code units */
+} PL_LineTableKind;
+
+typedef struct {
+   const HChar* name;          /* "3.12" */
+   UInt   minor;               /* 10 .. 13 */
+
+   /* _PyRuntime -> interpreters -> threads */
+   Int    rt_interp_head;
+   Int    is_next;
+   Int    is_threads_head;
+   Int    ts_next;
+   Int    ts_thread_id;        /* == pthread_self() == guest FS base */
+
+   /* The thread's innermost frame: *(tstate + ts_frame) when
+      ts_cframe < 0, else *(*(tstate + ts_cframe) + cf_frame). */
+   Int    ts_frame;
+   Int    ts_cframe;
+   Int    cf_frame;
+
+   /* Frames.  3.10: heap PyFrameObjects, f_lasti an int in code units
+      (fr_lasti >= 0).  3.11+: _PyInterpreterFrame, fr_instr points at
+      the current (3.13) or last executed (3.11, 3.12) code unit. */
+   Int    fr_code;
+   Int    fr_prev;
+   Int    fr_lasti;            /* 3.10 only, else -1 */
+   Int    fr_instr;            /* 3.11+ only, else -1 */
+   Int    fr_owner;            /* 3.11+: owner byte, else -1 */
+   Int    owner_generator;     /* FRAME_OWNED_BY_GENERATOR, or -1 */
+   Int    owner_cstack;        /* FRAME_OWNED_BY_CSTACK (shim), or -1 */
+
+   /* Code objects */
+   Int    co_firstlineno;      /* int */
+   Int    co_filename;
+   Int    co_name;
+   Int    co_qualname;         /* 3.11+, else -1 */
+   Int    co_linetable;        /* bytes object */
+   Int    co_code;             /* 3.10: bytes object of the bytecode */
+   Int    co_code_adaptive;    /* 3.11+: inline bytecode */
+   Int    co_firsttraceable;   /* 3.11+: int, code units */
+   PL_LineTableKind linetable;
+
+   /* Objects */
+   Int    ob_type;
+   Int    tp_name, tp_basicsize, tp_itemsize, tp_flags;
+   Int    bytes_size, bytes_sval;
+   Int    ascii_size;          /* sizeof(PyASCIIObject) */
+   Int    compact_size;        /* sizeof(PyCompactUnicodeObject) */
+   Int    uni_length, uni_state, uni_legacy_data;
+   ULong  preheader_flags;     /* tp_flags bits adding 16 bytes */
+   Bool   immortal;            /* 3.12+: low 32 refcount bits all 1 */
+} PL_PyLayout;
+
+/* The table for 3.MINOR, or NULL if pyleak does not support it. */
+const PL_PyLayout* pl_pylayout_for ( UInt minor );
+
+/*------------------------------------------------------------*/
+/*--- The interpreter in this process (pl_python.c)        ---*/
+/*------------------------------------------------------------*/
+
+typedef struct {
+   Bool         found;         /* a supported runtime is in use */
+   const PL_PyLayout* lay;     /* its layout (a private copy on 3.13,
+                                  filled from _Py_DebugOffsets) */
+   Addr         runtime;       /* &_PyRuntime */
+   Addr         code_type;     /* &PyCode_Type */
+   Addr         eval_lo, eval_hi;   /* _PyEval_EvalFrameDefault */
+   Addr         text_lo, text_hi;   /* the interpreter's code */
+   UInt         hexversion;    /* PY_VERSION_HEX, 0 if unknown */
+   Bool         debug_build;   /* Py_DEBUG */
+   HChar        version[24];   /* "3.12.1", "3.10" */
+   const HChar* object;        /* the file that holds the runtime */
+} PL_Python;
+
+extern PL_Python pl_py;
+
+/* Called on every allocation: looks at newly loaded objects when the
+   core has read some since the last call.  Cheap when nothing is new. */
+void pl_python_poll ( void );
+void pl_python_note_new_object ( void );   /* from the mmap tracker */
+void pl_python_init ( void );              /* pre_clo_init */
+void pl_python_fini ( void );              /* at exit: the shim hint */
+void pl_python_before_exec ( const HChar* path );  /* execve's path */
+
+/* The getenv("PYTHONMALLOC") question from the preload: 0 keep the
+   value, 1 answer "malloc", 2 answer "malloc_debug". */
+UWord pl_python_pythonmalloc ( const HChar* user_value );
+
+/* Guarded reads of client memory.  pyleak shares the address space
+   with the client, so a bad pointer found in client memory would
+   crash the tool: every such pointer is checked first against the
+   address-space manager (with a small cache of readable segments,
+   flushed when the client unmaps or reprotects memory). */
+Bool pl_readable ( Addr a, SizeT n );
+Bool pl_rd64 ( Addr a, /*OUT*/ULong* v );
+Bool pl_rd32 ( Addr a, /*OUT*/UInt* v );
+Bool pl_rd8  ( Addr a, /*OUT*/UChar* v );
+void pl_readable_flush ( void );
+
+/* Copy a Python str object's text (UTF-8) into BUF (NUL-terminated,
+   truncated to SZ-1 bytes).  False if OBJ is not a readable str. */
+Bool pl_py_str ( Addr obj, HChar* buf, SizeT sz );
+
+/*------------------------------------------------------------*/
+/*--- Python stacks (pl_pystack.c)                         ---*/
+/*------------------------------------------------------------*/
+
+typedef struct {
+   const HChar* file;          /* interned */
+   const HChar* func;          /* interned; qualified name on 3.11+ */
+   Int          line;          /* -1 when unknown */
+} PL_PyFrame;
+
+/* A deduplicated Python stack, innermost frame first.  Equal stacks
+   are the same pointer. */
+typedef struct {
+   UInt       n;
+   PL_PyFrame frames[0];
+} PL_PyStack;
+
+extern UInt pl_clo_py_depth;
+
+void pl_pystack_init ( void );
+/* The id of thread TID's Python stack right now, or 0 (no
+   interpreter, no Python frame on this thread). */
+UInt pl_pystack_capture ( ThreadId tid );
+/* The stack of an id; NULL for 0. */
+const PL_PyStack* pl_pystack_get ( UInt id );
+/* A block that held a code object is being freed: cached decodings
+   that refer to code objects are dropped. */
+void pl_pystack_code_freed ( void );
+
+#endif /* __PL_PYTHON_H */

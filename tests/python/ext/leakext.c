@@ -1,0 +1,338 @@
+/* leakext: a deliberately leaky CPython extension for pyleak's regression
+ * suite.  It builds against CPython 3.10-3.13 headers, release and Py_DEBUG.
+ *
+ * Every leak is made by its own static, never-inlined, never-cloned helper
+ * with a distinctive name (lx_*), so the allocation stack that memcheck and
+ * pyleak report always contains that frame.  Each leaked pointer goes
+ * through a volatile variable so that the optimiser cannot drop the
+ * allocation (GCC may otherwise elide a malloc whose result is unused).
+ *
+ * Python API (module "leakext"):
+ *   leak_bytes(n)           malloc(n) in lx_leak_bytes, dropped: n bytes
+ *                           definitely lost
+ *   leak_struct()           lx_leak_struct: 48-byte parent -> 100-byte child,
+ *                           parent dropped: 48 definite + 100 indirect
+ *   leak_pymem(n)           PyMem_Malloc(n) in lx_leak_pymem, dropped
+ *   incref_leak(obj)        lx_extra_incref: one extra Py_INCREF on obj
+ *   make_dict_leak(n)       lx_dict_leak: new dict {"k0".."k<n-1>": bytes(100)}
+ *                           whose last Py_DECREF is forgotten (refcount 1)
+ *   keep(obj)               lx_keep: new reference stored in the static array
+ *                           lx_kept[1024] (still reachable); IndexError when
+ *                           full
+ *   call(fn, *args, **kw)   lx_call: fn(*args, **kw) via PyObject_Call,
+ *                           returns its result
+ *   leak_in_thread_nogil(n) lx_leak_bytes(n) with the GIL released
+ * All but call() return None.
+ * At import, if LEAKEXT_IMPORT_LEAK is set in the environment,
+ * lx_import_leak() mallocs 77 bytes and drops them.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(__clang__)
+#  define LX_NOINLINE __attribute__((noinline))
+#elif defined(__GNUC__)
+#  define LX_NOINLINE __attribute__((noinline, noclone))
+#else
+#  define LX_NOINLINE
+#endif
+
+/* Compiler barrier: the block at p may be read by someone the compiler
+ * cannot see, so the stores made into it (memset, the parent->child link)
+ * must really happen.  Without it GCC deletes stores into a malloc'd block
+ * that is never read again, and the "indirectly lost" child would be
+ * reported as definitely lost. */
+#if defined(__GNUC__)
+#  define LX_ESCAPE(p) __asm__ __volatile__("" : : "r"(p) : "memory")
+#else
+#  define LX_ESCAPE(p) ((void)(p))
+#endif
+
+#define LX_KEPT_MAX 1024
+
+/* Global static (not function-local): what keep() stores stays reachable. */
+static PyObject *lx_kept[LX_KEPT_MAX];
+static Py_ssize_t lx_nkept;
+
+struct lx_node {
+    char *child;     /* -> 100-byte malloc'd block */
+    char pad[40];
+};                   /* 48 bytes on LP64 */
+
+/* ---- the leaking helpers -------------------------------------------- */
+
+LX_NOINLINE static void
+lx_leak_bytes(size_t n)
+{
+    void *volatile p = malloc(n);
+    if (p != NULL) {
+        memset((void *)p, 0xA5, n);
+        LX_ESCAPE((void *)p);
+    }
+    p = NULL;
+}
+
+LX_NOINLINE static int
+lx_leak_struct(void)
+{
+    struct lx_node *volatile parent = malloc(sizeof(struct lx_node));
+    char *volatile child;
+
+    if (parent == NULL)
+        return -1;
+    child = malloc(100);
+    if (child == NULL) {
+        free((void *)parent);
+        return -1;
+    }
+    memset((void *)child, 0x5A, 100);
+    memset((void *)parent, 0, sizeof(struct lx_node));
+    parent->child = (char *)child;
+    LX_ESCAPE((void *)parent);
+    child = NULL;
+    parent = NULL;      /* parent lost; child only reachable from it */
+    return 0;
+}
+
+LX_NOINLINE static int
+lx_leak_pymem(size_t n)
+{
+    void *volatile p = PyMem_Malloc(n);
+    if (p == NULL)
+        return -1;
+    memset((void *)p, 0x3C, n);
+    LX_ESCAPE((void *)p);
+    p = NULL;
+    return 0;
+}
+
+LX_NOINLINE static void
+lx_extra_incref(PyObject *obj)
+{
+    PyObject *volatile o = obj;
+    Py_INCREF((PyObject *)o);
+}
+
+LX_NOINLINE static int
+lx_dict_leak(Py_ssize_t n)
+{
+    PyObject *volatile d = PyDict_New();
+    Py_ssize_t i;
+
+    if (d == NULL)
+        return -1;
+    for (i = 0; i < n; i++) {
+        PyObject *key, *val;
+        int rc;
+
+        key = PyUnicode_FromFormat("k%zd", i);
+        if (key == NULL)
+            goto fail;
+        val = PyBytes_FromStringAndSize(NULL, 100);
+        if (val == NULL) {
+            Py_DECREF(key);
+            goto fail;
+        }
+        memset(PyBytes_AS_STRING(val), 'x', 100);
+        rc = PyDict_SetItem((PyObject *)d, key, val);
+        Py_DECREF(key);
+        Py_DECREF(val);
+        if (rc < 0)
+            goto fail;
+    }
+    /* The final Py_DECREF(d) is "forgotten": the dict leaks with refcount 1. */
+    d = NULL;
+    return 0;
+fail:
+    Py_DECREF((PyObject *)d);
+    return -1;
+}
+
+LX_NOINLINE static int
+lx_keep(PyObject *obj)
+{
+    PyObject *volatile o = obj;
+
+    if (lx_nkept >= LX_KEPT_MAX) {
+        PyErr_SetString(PyExc_IndexError, "leakext.keep: lx_kept is full");
+        return -1;
+    }
+    Py_INCREF((PyObject *)o);
+    lx_kept[lx_nkept++] = (PyObject *)o;
+    return 0;
+}
+
+LX_NOINLINE static PyObject *
+lx_call(PyObject *fn, PyObject *args, PyObject *kwargs)
+{
+    PyObject *volatile f = fn;
+    return PyObject_Call((PyObject *)f, args, kwargs);
+}
+
+LX_NOINLINE static void
+lx_import_leak(void)
+{
+    void *volatile p = malloc(77);
+    if (p != NULL) {
+        memset((void *)p, 0x77, 77);
+        LX_ESCAPE((void *)p);
+    }
+    p = NULL;
+}
+
+/* ---- Python-callable wrappers ---------------------------------------- */
+
+static int
+lx_size_arg(PyObject *arg, size_t *out)
+{
+    Py_ssize_t n = PyLong_AsSsize_t(arg);
+
+    if (n == -1 && PyErr_Occurred())
+        return -1;
+    if (n < 0) {
+        PyErr_SetString(PyExc_ValueError, "size must be >= 0");
+        return -1;
+    }
+    *out = (size_t)n;
+    return 0;
+}
+
+static PyObject *
+leakext_leak_bytes(PyObject *self, PyObject *arg)
+{
+    size_t n;
+
+    (void)self;
+    if (lx_size_arg(arg, &n) < 0)
+        return NULL;
+    lx_leak_bytes(n);
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+leakext_leak_struct(PyObject *self, PyObject *unused)
+{
+    (void)self;
+    (void)unused;
+    if (lx_leak_struct() < 0)
+        return PyErr_NoMemory();
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+leakext_leak_pymem(PyObject *self, PyObject *arg)
+{
+    size_t n;
+
+    (void)self;
+    if (lx_size_arg(arg, &n) < 0)
+        return NULL;
+    if (lx_leak_pymem(n) < 0)
+        return PyErr_NoMemory();
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+leakext_incref_leak(PyObject *self, PyObject *obj)
+{
+    (void)self;
+    lx_extra_incref(obj);
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+leakext_make_dict_leak(PyObject *self, PyObject *arg)
+{
+    size_t n;
+
+    (void)self;
+    if (lx_size_arg(arg, &n) < 0)
+        return NULL;
+    if (lx_dict_leak((Py_ssize_t)n) < 0)
+        return NULL;
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+leakext_keep(PyObject *self, PyObject *obj)
+{
+    (void)self;
+    if (lx_keep(obj) < 0)
+        return NULL;
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+leakext_call(PyObject *self, PyObject *args, PyObject *kwargs)
+{
+    Py_ssize_t nargs = PyTuple_GET_SIZE(args);
+    PyObject *rest, *result;
+
+    (void)self;
+    if (nargs < 1) {
+        PyErr_SetString(PyExc_TypeError,
+                        "leakext.call() needs a callable argument");
+        return NULL;
+    }
+    rest = PyTuple_GetSlice(args, 1, nargs);
+    if (rest == NULL)
+        return NULL;
+    result = lx_call(PyTuple_GET_ITEM(args, 0), rest, kwargs);
+    Py_DECREF(rest);
+    return result;
+}
+
+static PyObject *
+leakext_leak_in_thread_nogil(PyObject *self, PyObject *arg)
+{
+    size_t n;
+
+    (void)self;
+    if (lx_size_arg(arg, &n) < 0)
+        return NULL;
+    Py_BEGIN_ALLOW_THREADS
+    lx_leak_bytes(n);
+    Py_END_ALLOW_THREADS
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef leakext_methods[] = {
+    {"leak_bytes", leakext_leak_bytes, METH_O,
+     "leak_bytes(n): malloc(n) and drop it (n bytes definitely lost)."},
+    {"leak_struct", leakext_leak_struct, METH_NOARGS,
+     "leak_struct(): drop a 48-byte struct pointing to a 100-byte child."},
+    {"leak_pymem", leakext_leak_pymem, METH_O,
+     "leak_pymem(n): PyMem_Malloc(n) and drop it."},
+    {"incref_leak", leakext_incref_leak, METH_O,
+     "incref_leak(obj): one extra Py_INCREF on obj (a leaked reference)."},
+    {"make_dict_leak", leakext_make_dict_leak, METH_O,
+     "make_dict_leak(n): build a dict of n items and never release it."},
+    {"keep", leakext_keep, METH_O,
+     "keep(obj): store a new reference in the C static array lx_kept."},
+    {"call", (PyCFunction)(void (*)(void))leakext_call,
+     METH_VARARGS | METH_KEYWORDS,
+     "call(fn, *args, **kwargs): return fn(*args, **kwargs), called from C."},
+    {"leak_in_thread_nogil", leakext_leak_in_thread_nogil, METH_O,
+     "leak_in_thread_nogil(n): leak_bytes(n) with the GIL released."},
+    {NULL, NULL, 0, NULL}
+};
+
+static struct PyModuleDef leakext_module = {
+    PyModuleDef_HEAD_INIT,
+    "leakext",
+    "A deliberately leaky extension for pyleak's regression tests.",
+    -1,
+    leakext_methods,
+    NULL, NULL, NULL, NULL
+};
+
+PyMODINIT_FUNC
+PyInit_leakext(void)
+{
+    if (getenv("LEAKEXT_IMPORT_LEAK") != NULL)
+        lx_import_leak();
+    return PyModule_Create(&leakext_module);
+}
