@@ -71,6 +71,7 @@ PL_Block** pl_shadow_sorted ( UInt* n );
 /*------------------------------------------------------------*/
 
 void pl_intercept_register ( void );
+extern SizeT pl_clo_freelist_vol;       /* --freelist-vol */
 
 /*------------------------------------------------------------*/
 /*--- Leak kinds and options                               ---*/
@@ -112,6 +113,10 @@ typedef struct {
 } PL_ScanResult;
 
 void pl_scan ( /*OUT*/PL_ScanResult* res );
+extern SizeT pl_clo_debug_ptr_size;     /* --debug-pointers-to-size */
+/* A thread is about to exit: its stack's dead part stays out of the
+   roots until another thread runs on it. */
+void pl_scan_thread_exited ( ThreadId tid );
 
 /* The thread that called exit/exit_group (pl_main.c), or
    VG_INVALID_THREADID while the process runs. */

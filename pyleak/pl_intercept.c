@@ -45,6 +45,26 @@ static void* new_block ( ThreadId tid, SizeT szB, SizeT align,
    return p;
 }
 
+/* Freed blocks wait in a queue before the arena may reuse them, as
+   memcheck's do (--freelist-vol, same name and meaning).  A leak check
+   cannot tell a stale pointer from a live one: a pointer to a freed
+   block, left behind in some live structure (a dead thread's
+   descriptor, an unused stack slot), makes whatever block next gets
+   that address look reachable.  Delaying reuse makes that aliasing
+   rare.  The queue is a list of the blocks' own shadow records, linked
+   through their (now unused) hash-chain field. */
+SizeT pl_clo_freelist_vol = 10 * 1000 * 1000;
+
+static PL_Block* q_head;
+static PL_Block* q_tail;
+static SizeT     q_bytes;
+
+static void release ( PL_Block* b )
+{
+   VG_(cli_free)((void*)b->data);
+   pl_shadow_release(b);
+}
+
 static void free_block ( ThreadId tid, void* p )
 {
    PL_Block* b = pl_shadow_remove((Addr)p);
@@ -52,8 +72,21 @@ static void free_block ( ThreadId tid, void* p )
       return;            /* not ours (or a double free): leave it be */
    if (UNLIKELY(b->py_flags & PL_PYF_CODE))
       pl_pystack_code_freed();
-   pl_shadow_release(b);
-   VG_(cli_free)(p);
+   if (b->szB >= pl_clo_freelist_vol) {
+      release(b);
+      return;
+   }
+   b->next = NULL;
+   if (q_tail) q_tail->next = b; else q_head = b;
+   q_tail = b;
+   q_bytes += b->szB;
+   while (q_bytes > pl_clo_freelist_vol) {
+      PL_Block* old = q_head;
+      q_head = old->next;
+      if (q_head == NULL) q_tail = NULL;
+      q_bytes -= old->szB;
+      release(old);
+   }
 }
 
 static void* pl_malloc ( ThreadId tid, SizeT n )

@@ -93,6 +93,11 @@ static Bool pl_process_cmd_line_option ( const HChar* arg )
                               " or all, or none\n");
    }
    else if VG_BINT_CLO(arg, "--py-depth", pl_clo_py_depth, 1, 256) {}
+   else if VG_BOOL_CLO(arg, "--py-stacks", pl_clo_py_stacks) {}
+   else if VG_BINT_CLO(arg, "--freelist-vol", pl_clo_freelist_vol,
+                       0, (Long)1 << 40) {}
+   else if VG_BINT_CLO(arg, "--debug-pointers-to-size",
+                       pl_clo_debug_ptr_size, 1, (Long)1 << 40) {}
    else if VG_STR_CLO(arg, "--json-file", pl_clo_json_file) {
       if (pl_clo_json_file[0] == '\0')
          VG_(fmsg_bad_option)(arg, "the file name is empty\n");
@@ -115,6 +120,11 @@ static void pl_print_usage ( void )
 "    --json-file=<file>               write the results as JSON to <file>;\n"
 "                                     %%p, %%q{ENV} expand as in --log-file\n"
 "    --py-depth=<n>                   Python frames kept per allocation [32]\n"
+"    --freelist-vol=<number>          volume of freed blocks kept from reuse,\n"
+"                                     so that stale pointers to them do not\n"
+"                                     keep new blocks reachable [10000000]\n"
+"    --py-stacks=no|yes               record the Python stack of each\n"
+"                                     allocation? [yes]\n"
 "    --error-exitcode=<n>             exit with <n> when a leak of an error\n"
 "                                     kind was found (a core option)\n"
    );
@@ -122,7 +132,9 @@ static void pl_print_usage ( void )
 
 static void pl_print_debug_usage ( void )
 {
-   VG_(printf)("    (none)\n");
+   VG_(printf)(
+"    --debug-pointers-to-size=<n>     say where the leak check finds each\n"
+"                                     pointer to a block of <n> bytes\n");
 }
 
 /*------------------------------------------------------------*/
@@ -340,6 +352,7 @@ static void pl_pre_clo_init ( void )
    VG_(track_die_mem_brk)       (pl_die_mem);
    VG_(track_change_mem_mprotect)(pl_mprotect);
    VG_(track_copy_mem_remap)    (pl_remap);
+   VG_(track_pre_thread_ll_exit)(pl_scan_thread_exited);
 
    pl_shadow_init();
    pl_python_init();

@@ -44,6 +44,7 @@
 #include "pl_python.h"
 
 UInt pl_clo_py_depth = 32;
+Bool pl_clo_py_stacks = True;
 
 #define PL_MAX_PY_DEPTH 256
 

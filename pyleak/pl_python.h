@@ -143,6 +143,7 @@ typedef struct {
 } PL_PyStack;
 
 extern UInt pl_clo_py_depth;
+extern Bool pl_clo_py_stacks;      /* --py-stacks=yes|no */
 
 void pl_pystack_init ( void );
 /* The id of thread TID's Python stack right now, or 0 (no

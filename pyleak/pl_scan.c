@@ -24,11 +24,13 @@
    dead part of each stack, which covers the usual sources of stale
    words; an uninitialised local in a live frame can still hold one. */
 
+#include <elf.h>
 #include "pub_tool_basics.h"
 #include "pub_tool_aspacehl.h"
 #include "pub_tool_aspacemgr.h"
 #include "pub_tool_libcassert.h"
 #include "pub_tool_libcbase.h"
+#include "pub_tool_libcfile.h"
 #include "pub_tool_libcprint.h"
 #include "pub_tool_libcsetjmp.h"
 #include "pub_tool_machine.h"
@@ -94,6 +96,29 @@ static void push ( Int i )
 /*--- The two marking rules                                ---*/
 /*------------------------------------------------------------*/
 
+/* The word being scanned (set by scan_range; 0 for a register). */
+static volatile Addr scan_cur;
+
+/* --debug-pointers-to-size=N: say where each pointer to a block of N
+   bytes was found in the root phase (a debugging aid for "why is
+   this block reachable"). */
+SizeT pl_clo_debug_ptr_size = 0;
+
+static void debug_pointer ( Addr w, Int i )
+{
+   NSegment const* seg = scan_cur ? VG_(am_find_nsegment)(scan_cur) : NULL;
+   Int from = scan_cur ? find_block(scan_cur) : -1;
+   VG_(umsg)("pointer to the %lu-byte block at %#lx (+%lu) found at %#lx"
+             " (%s%s) in [%#lx, %#lx] off %#llx\n", sc_blocks[i]->szB, sc_blocks[i]->data,
+             w - sc_blocks[i]->data, (Addr)scan_cur,
+             scan_cur == 0 ? "a register" : from >= 0 ? "heap block"
+             : seg == NULL ? "?" : seg->kind == SkFileC ? "file mapping "
+             : seg->kind == SkAnonC ? "anonymous mapping" : "other",
+             seg && seg->kind == SkFileC && from < 0
+                ? (VG_(am_get_filename)(seg) ? VG_(am_get_filename)(seg) : "")
+                : "", seg ? seg->start : 0, seg ? seg->end : 0, seg ? (ULong)seg->offset : 0ULL);
+}
+
 /* Root phase: a word found in a root, a reachable block (PRIOR_DEF)
    or a possible block (!PRIOR_DEF). */
 static void mark_from ( Addr w, Bool prior_def )
@@ -101,6 +126,8 @@ static void mark_from ( Addr w, Bool prior_def )
    Int i = find_block(w);
    if (i < 0)
       return;
+   if (UNLIKELY(pl_clo_debug_ptr_size) && sc_blocks[i]->szB == pl_clo_debug_ptr_size)
+      debug_pointer(w, i);
    Extra* ex = &sc_extra[i];
    if (ex->state == S_Reachable)
       return;
@@ -135,7 +162,6 @@ static void mark_clique ( Addr w, Int leader )
 /* A root mapping can still fault (a file mapped past its end gives
    SIGBUS); the core hands the fault to us and we skip the word. */
 static VG_MINIMAL_JMP_BUF(scan_jmpbuf);
-static volatile Addr scan_cur;
 
 static void scan_fault_catcher ( Int sigNo, Addr addr )
 {
@@ -199,14 +225,47 @@ static void add_dead_stack ( Addr sp )
    n_dead++;
 }
 
+/* Threads that have exited leave their stacks mapped (glibc caches
+   them for the next thread), full of stale pointers below the SP they
+   had when they ended: memcheck sees that part as inaccessible.  The
+   last SP of each exited thread is kept until a live thread turns out
+   to run on that stack again. */
+#define MAX_EXITED 512
+static Addr exited_sp[MAX_EXITED];
+static Int  n_exited;
+
+void pl_scan_thread_exited ( ThreadId tid )
+{
+   Addr sp = VG_(get_SP)(tid);
+   NSegment const* seg = VG_(am_find_nsegment)(sp);
+   for (Int i = 0; i < n_exited; i++) {
+      NSegment const* old = VG_(am_find_nsegment)(exited_sp[i]);
+      if (old == seg) { exited_sp[i] = sp; return; }
+   }
+   if (n_exited < MAX_EXITED)
+      exited_sp[n_exited++] = sp;
+}
+
 static void collect_dead_stacks ( void )
 {
    ThreadId tid;
    Addr sp, smax;
+   Addr live_sp[MAX_STACKS];
+   Int  n_live = 0;
    n_dead = 0;
    VG_(thread_stack_reset_iter)(&tid);
-   while (VG_(thread_stack_next)(&tid, &sp, &smax))
+   while (VG_(thread_stack_next)(&tid, &sp, &smax)) {
       add_dead_stack(sp);
+      if (n_live < MAX_STACKS) live_sp[n_live++] = sp;
+   }
+   for (Int i = 0; i < n_exited; i++) {
+      NSegment const* seg = VG_(am_find_nsegment)(exited_sp[i]);
+      Bool reused = seg == NULL;
+      for (Int j = 0; j < n_live && !reused; j++)
+         reused = VG_(am_find_nsegment)(live_sp[j]) == seg;
+      if (!reused)
+         add_dead_stack(exited_sp[i]);
+   }
    /* At exit the core has already retired the thread that called
       exit_group, so the iterator above misses it. */
    if (pl_exit_tid != VG_INVALID_THREADID)
@@ -229,6 +288,48 @@ static void scan_root ( Addr lo, Addr hi )
    drain(-1);
 }
 
+/* The writable segment of an ELF object rarely starts or ends on a
+   page boundary.  Its first page also maps the file bytes before it
+   (the end of .eh_frame or .rodata), and its last page the file bytes
+   after it (symbol tables, debug information: ld.so zeroes the .bss
+   part of that page, not the rest).  Those are constants, not data,
+   and now and then one looks like a heap pointer.  For a writable
+   file mapping SEG, narrow [*lo, *hi) to the bytes of the PT_LOAD
+   segment it maps; leave it alone when the file does not say. */
+static void file_window ( NSegment const* seg, Addr* lo, Addr* hi )
+{
+   const HChar* name = VG_(am_get_filename)(seg);
+   if (name == NULL || name[0] != '/') return;
+   SysRes r = VG_(open)(name, VKI_O_RDONLY, 0);
+   if (sr_isError(r)) return;
+   Int fd = sr_Res(r);
+   Elf64_Ehdr eh;
+   if (VG_(read)(fd, &eh, sizeof eh) == sizeof eh
+       && VG_(memcmp)(eh.e_ident, ELFMAG, SELFMAG) == 0
+       && eh.e_ident[EI_CLASS] == ELFCLASS64
+       && eh.e_phentsize == sizeof(Elf64_Phdr) && eh.e_phnum < 64) {
+      Elf64_Phdr ph[64];
+      SizeT sz = eh.e_phnum * sizeof(Elf64_Phdr);
+      if (VG_(lseek)(fd, eh.e_phoff, VKI_SEEK_SET) == (Off64T)eh.e_phoff
+          && VG_(read)(fd, ph, sz) == (Int)sz) {
+         ULong m_lo = seg->offset;                       /* file offsets */
+         ULong m_hi = seg->offset + (seg->end + 1 - seg->start);
+         for (Int i = 0; i < eh.e_phnum; i++) {
+            if (ph[i].p_type != PT_LOAD || !(ph[i].p_flags & PF_W))
+               continue;
+            ULong s_lo = ph[i].p_offset;
+            ULong s_hi = ph[i].p_offset + ph[i].p_memsz;
+            if (s_hi <= m_lo || s_lo >= m_hi)
+               continue;                   /* not this mapping's */
+            if (s_lo > m_lo) *lo = seg->start + (s_lo - m_lo);
+            if (s_hi < m_hi) *hi = seg->start + (s_hi - m_lo);
+            break;
+         }
+      }
+   }
+   VG_(close)(fd);
+}
+
 static Bool is_root_segment ( NSegment const* seg )
 {
    if (!(seg->hasR && seg->hasW) || seg->isCH)
@@ -245,6 +346,7 @@ static Bool is_root_segment ( NSegment const* seg )
 
 static void scan_register ( ThreadId tid, const HChar* regname, UWord val )
 {
+   scan_cur = 0;
    if (val >= sc_lo && val < sc_hi) {
       mark_from(val, True);
       drain(-1);
@@ -261,7 +363,11 @@ static void scan_roots ( void )
       NSegment const* seg = VG_(am_find_nsegment)(starts[i]);
       if (seg == NULL || !is_root_segment(seg))
          continue;
-      scan_root(seg->start, seg->end + 1);
+      Addr lo = seg->start, hi = seg->end + 1;
+      if (seg->kind == SkFileC)
+         file_window(seg, &lo, &hi);
+      if (lo < hi)
+         scan_root(lo, hi);
    }
    VG_(free)(starts);
    VG_(apply_to_GP_regs)(scan_register);

@@ -13,6 +13,8 @@
 #include "pub_tool_libcbase.h"
 #include "pub_tool_mallocfree.h"
 #include "pub_tool_poolalloc.h"
+#include "pub_tool_options.h"
+#include "pub_tool_stacktrace.h"
 #include "pub_tool_threadstate.h"
 #include "pl_include.h"
 #include "pl_python.h"
@@ -29,6 +31,30 @@ void pl_shadow_init ( void )
                            "pl.shadow.pool", VG_(free));
 }
 
+/* The native stack of an allocation made while Python code runs.  Below
+   the innermost evaluation-loop frame the native stack is the
+   interpreter calling itself, which the Python stack says better; and
+   unwinding is most of what an allocation costs pyleak.  So a short
+   unwind first: if it reaches the evaluation loop, the stack ends
+   there (with that frame, so the report shows where Python took over);
+   if it does not, the full --num-callers unwind as usual. */
+#define PL_SHORT_UNWIND 10
+
+static ExeContext* python_native_stack ( ThreadId tid )
+{
+   UInt k = VG_(clo_backtrace_size);
+   if (k <= PL_SHORT_UNWIND || pl_py.eval_lo == 0)
+      return VG_(record_ExeContext)(tid, 0);
+   Addr ips[PL_SHORT_UNWIND];
+   UInt n = VG_(get_StackTrace)(tid, ips, PL_SHORT_UNWIND, NULL, NULL, 0);
+   for (UInt i = 1; i < n; i++)
+      if (ips[i] >= pl_py.eval_lo && ips[i] < pl_py.eval_hi)
+         return VG_(make_ExeContext_from_StackTrace)(ips, i + 1);
+   if (n < PL_SHORT_UNWIND)                   /* the whole stack */
+      return VG_(make_ExeContext_from_StackTrace)(ips, n);
+   return VG_(record_ExeContext)(tid, 0);
+}
+
 PL_Block* pl_shadow_new ( ThreadId tid, Addr data, SizeT szB,
                           PL_AllocKind kind )
 {
@@ -38,14 +64,15 @@ PL_Block* pl_shadow_new ( ThreadId tid, Addr data, SizeT szB,
    /* The first IP is the replacement function in our preload; the
       core's unwinder starts at the client's call into it, which is
       what every leak report wants to show. */
-   b->where     = VG_(record_ExeContext)(tid, 0);
    b->tid       = (UShort)tid;
    b->allockind = (UChar)kind;
    b->py_flags  = 0;
    /* The Python stack, when an interpreter is (or has just become)
       known: see pl_pystack.c for why this is cheap. */
    pl_python_poll();
-   b->py_stack  = pl_pystack_capture(tid);
+   b->py_stack  = pl_clo_py_stacks ? pl_pystack_capture(tid) : 0;
+   b->where     = b->py_stack ? python_native_stack(tid)
+                              : VG_(record_ExeContext)(tid, 0);
    VG_(HT_add_node)(blocks, b);
 
    pl_heap.n_allocs++;

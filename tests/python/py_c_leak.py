@@ -15,3 +15,4 @@ def main():
 
 
 main()
+leakext.clobber_stack()

@@ -10,3 +10,4 @@ def down(n):
 
 
 down(50)
+leakext.clobber_stack()

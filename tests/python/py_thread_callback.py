@@ -7,6 +7,7 @@ from lx import leakext
 
 def worker(n):
     leakext.leak_in_thread_nogil(n)
+    leakext.clobber_stack()
 
 
 def on_event(size):
@@ -30,3 +31,4 @@ def main():
 
 
 main()
+leakext.clobber_stack()
