@@ -7,6 +7,8 @@
      pl_scan.c       the reachability scan (roots, marking, cliques)
      pl_report.c     loss records, text output through the error manager
      pl_json.c       the JSON document (--json-file)
+     pl_elf.c        reading the ELF files of mapped objects
+     pl_python.c ... the CPython model: see pl_python.h
      pl_main.c       options, client requests, start-up and exit        */
 
 #ifndef __PL_INCLUDE_H

@@ -18,7 +18,6 @@
    Also here: the guarded reads every Python-aware stage uses, and the
    answer to the preload's getenv("PYTHONMALLOC") question. */
 
-#include <elf.h>
 #include "pub_tool_basics.h"
 #include "pub_tool_aspacemgr.h"
 #include "pub_tool_debuginfo.h"
@@ -34,6 +33,7 @@
 #include "pub_tool_clientstate.h"
 #include "pl_include.h"
 #include "pl_python.h"
+#include "pl_elf.h"
 
 PL_Python pl_py;
 
@@ -154,133 +154,13 @@ Bool pl_py_str ( Addr o, HChar* buf, SizeT sz )
    return True;
 }
 
-/*------------------------------------------------------------*/
-/*--- Reading an object file's section and symbol tables   ---*/
-/*------------------------------------------------------------*/
-
-typedef struct {
-   Int         fd;
-   Elf64_Ehdr  eh;
-   Elf64_Shdr* sh;          /* all section headers */
-   HChar*      shstr;       /* section name strings */
-   ULong       shstr_sz;
-} ElfFile;
-
-static Bool file_read ( Int fd, ULong off, void* buf, SizeT n )
-{
-   if (VG_(lseek)(fd, (Off64T)off, VKI_SEEK_SET) != (Off64T)off)
-      return False;
-   SizeT done = 0;
-   while (done < n) {
-      Int r = VG_(read)(fd, (HChar*)buf + done, (Int)(n - done));
-      if (r <= 0) return False;
-      done += r;
-   }
-   return True;
-}
-
-static void elf_close ( ElfFile* f )
-{
-   if (f->sh)    VG_(free)(f->sh);
-   if (f->shstr) VG_(free)(f->shstr);
-   if (f->fd >= 0) VG_(close)(f->fd);
-}
-
-static Bool elf_open ( const HChar* path, ElfFile* f )
-{
-   VG_(memset)(f, 0, sizeof *f);
-   f->fd = -1;
-   SysRes r = VG_(open)(path, VKI_O_RDONLY, 0);
-   if (sr_isError(r)) return False;
-   f->fd = sr_Res(r);
-   if (!file_read(f->fd, 0, &f->eh, sizeof f->eh)
-       || VG_(memcmp)(f->eh.e_ident, ELFMAG, SELFMAG) != 0
-       || f->eh.e_ident[EI_CLASS] != ELFCLASS64
-       || f->eh.e_shentsize != sizeof(Elf64_Shdr)
-       || f->eh.e_shnum == 0 || f->eh.e_shnum > 4096
-       || f->eh.e_shstrndx >= f->eh.e_shnum) {
-      elf_close(f);
-      return False;
-   }
-   SizeT shsz = f->eh.e_shnum * sizeof(Elf64_Shdr);
-   f->sh = VG_(malloc)("pl.python.sh", shsz);
-   if (!file_read(f->fd, f->eh.e_shoff, f->sh, shsz)) {
-      elf_close(f);
-      return False;
-   }
-   const Elf64_Shdr* s = &f->sh[f->eh.e_shstrndx];
-   if (s->sh_size == 0 || s->sh_size > (1 << 20)) { elf_close(f); return False; }
-   f->shstr_sz = s->sh_size;
-   f->shstr = VG_(malloc)("pl.python.shstr", s->sh_size + 1);
-   if (!file_read(f->fd, s->sh_offset, f->shstr, s->sh_size)) {
-      elf_close(f);
-      return False;
-   }
-   f->shstr[s->sh_size] = '\0';
-   return True;
-}
-
-static const Elf64_Shdr* elf_section ( const ElfFile* f, const HChar* name )
-{
-   for (UInt i = 0; i < f->eh.e_shnum; i++)
-      if (f->sh[i].sh_name < f->shstr_sz
-          && VG_(strcmp)(f->shstr + f->sh[i].sh_name, name) == 0)
-         return &f->sh[i];
-   return NULL;
-}
-
-/* The symbols pyleak wants from .dynsym, found in one pass. */
+/* The symbols pyleak wants from .dynsym. */
 enum { S_Runtime, S_PyVersion, S_CodeType, S_EvalFrame, S_NegRefcnt,
        S_ForgetRef, S_Initialize, S_N };
 static const HChar* const wanted[S_N] = {
    "_PyRuntime", "Py_Version", "PyCode_Type", "_PyEval_EvalFrameDefault",
    "_Py_NegativeRefcount", "_Py_ForgetReference", "Py_Initialize"
 };
-
-typedef struct { Bool def; Elf64_Sym sym; } FoundSym;
-
-static void elf_dynsyms ( const ElfFile* f, FoundSym out[S_N] )
-{
-   VG_(memset)(out, 0, S_N * sizeof(FoundSym));
-   const Elf64_Shdr* ds = elf_section(f, ".dynsym");
-   if (ds == NULL || ds->sh_link >= f->eh.e_shnum
-       || ds->sh_entsize != sizeof(Elf64_Sym)
-       || ds->sh_size > (64 << 20))
-      return;
-   const Elf64_Shdr* st = &f->sh[ds->sh_link];
-   if (st->sh_size > (64 << 20)) return;
-   Elf64_Sym* syms = VG_(malloc)("pl.python.dynsym", ds->sh_size);
-   HChar*     strs = VG_(malloc)("pl.python.dynstr", st->sh_size + 1);
-   if (file_read(f->fd, ds->sh_offset, syms, ds->sh_size)
-       && file_read(f->fd, st->sh_offset, strs, st->sh_size)) {
-      strs[st->sh_size] = '\0';
-      UInt n = ds->sh_size / sizeof(Elf64_Sym);
-      for (UInt i = 0; i < n; i++) {
-         if (syms[i].st_shndx == SHN_UNDEF || syms[i].st_name >= st->sh_size)
-            continue;
-         const HChar* nm = strs + syms[i].st_name;
-         for (Int k = 0; k < S_N; k++)
-            if (!out[k].def && VG_(strcmp)(nm, wanted[k]) == 0) {
-               out[k].def = True;
-               out[k].sym = syms[i];
-            }
-      }
-   }
-   VG_(free)(syms);
-   VG_(free)(strs);
-}
-
-/* Read SZ bytes at link-time address VADDR from the file. */
-static Bool elf_read_vaddr ( const ElfFile* f, Addr vaddr, void* buf, SizeT sz )
-{
-   for (UInt i = 0; i < f->eh.e_shnum; i++) {
-      const Elf64_Shdr* s = &f->sh[i];
-      if (s->sh_type == SHT_NOBITS || s->sh_addr == 0) continue;
-      if (vaddr >= s->sh_addr && vaddr + sz <= s->sh_addr + s->sh_size)
-         return file_read(f->fd, s->sh_offset + (vaddr - s->sh_addr), buf, sz);
-   }
-   return False;
-}
 
 /*------------------------------------------------------------*/
 /*--- Recognising the runtime                              ---*/
@@ -350,26 +230,26 @@ static void examine ( const DebugInfo* di )
 {
    const HChar* file = VG_(DebugInfo_get_filename)(di);
    if (file == NULL || file[0] != '/') return;
-   ElfFile f;
-   if (!elf_open(file, &f)) return;
+   PL_ElfFile f;
+   if (!pl_elf_open(file, &f)) return;
 
-   const Elf64_Shdr* rt_sec = elf_section(&f, ".PyRuntime");
-   FoundSym sym[S_N];
-   elf_dynsyms(&f, sym);
+   const Elf64_Shdr* rt_sec = pl_elf_section(&f, ".PyRuntime");
+   PL_ElfSym sym[S_N];
+   pl_elf_dynsyms(&f, wanted, S_N, sym);
    if (rt_sec == NULL && !sym[S_Runtime].def && !sym[S_Initialize].def) {
-      elf_close(&f);
+      pl_elf_close(&f);
       return;                               /* not a CPython runtime */
    }
    if (pl_py.found) {
       if (VG_(clo_verbosity) > 1)
          VG_(umsg)("pyleak: a second CPython runtime in %s is ignored\n",
                    file);
-      elf_close(&f);
+      pl_elf_close(&f);
       return;
    }
    if (rt_sec == NULL) {
       unsupported(file, "a CPython older than 3.10");
-      elf_close(&f);
+      pl_elf_close(&f);
       return;
    }
 
@@ -377,13 +257,13 @@ static void examine ( const DebugInfo* di )
    UInt hex = 0;
    if (sym[S_PyVersion].def) {
       ULong v = 0;
-      if (elf_read_vaddr(&f, sym[S_PyVersion].sym.st_value, &v, 8))
+      if (pl_elf_read_vaddr(&f, sym[S_PyVersion].sym.st_value, &v, 8))
          hex = (UInt)v;
    } else if (rt_sec->sh_size == 672 || VG_(strstr)(file, "3.10") != NULL) {
       hex = 0x030a0000;                     /* 3.10: no Py_Version */
    } else {
       unsupported(file, "a CPython older than 3.10");
-      elf_close(&f);
+      pl_elf_close(&f);
       return;
    }
    UInt major = hex >> 24, minor = (hex >> 16) & 0xff;
@@ -392,32 +272,32 @@ static void examine ( const DebugInfo* di )
    const PL_PyLayout* lay = major == 3 ? pl_pylayout_for(minor) : NULL;
    if (lay == NULL) {
       unsupported(file, what);
-      elf_close(&f);
+      pl_elf_close(&f);
       return;
    }
    if (sym[S_ForgetRef].def && minor <= 12) {
       VG_(strcat)(what, " built with Py_TRACE_REFS");
       unsupported(file, what);
-      elf_close(&f);
+      pl_elf_close(&f);
       return;
    }
    if (minor >= 13) {
       ULong w[60];
       Bool  ft = False;
       Bool  got = rt_sec->sh_size >= sizeof w
-                  && file_read(f.fd, rt_sec->sh_offset, w, sizeof w);
+                  && pl_elf_read(&f, rt_sec->sh_offset, w, sizeof w);
       /* A free-threaded build says so in the header's third word;
          its objects have another layout altogether. */
       if (got && VG_(memcmp)(w, "xdebugpy", 8) == 0 && w[2] != 0) {
          VG_(strcat)(what, " free-threaded");
          unsupported(file, what);
-         elf_close(&f);
+         pl_elf_close(&f);
          return;
       }
       if (!got || !apply_debug_offsets(w, rt_sec->sh_size, &ft)) {
          VG_(strcat)(what, " without usable _Py_DebugOffsets");
          unsupported(file, what);
-         elf_close(&f);
+         pl_elf_close(&f);
          return;
       }
       lay = &layout_from_debug_offsets;
@@ -445,7 +325,7 @@ static void examine ( const DebugInfo* di )
       VG_(umsg)("pyleak: CPython %s (%s build) in %s, _PyRuntime at %#lx\n",
                 pl_py.version, pl_py.debug_build ? "debug" : "release",
                 file, pl_py.runtime);
-   elf_close(&f);
+   pl_elf_close(&f);
 }
 
 void pl_python_poll ( void )

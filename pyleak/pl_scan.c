@@ -24,13 +24,11 @@
    dead part of each stack, which covers the usual sources of stale
    words; an uninitialised local in a live frame can still hold one. */
 
-#include <elf.h>
 #include "pub_tool_basics.h"
 #include "pub_tool_aspacehl.h"
 #include "pub_tool_aspacemgr.h"
 #include "pub_tool_libcassert.h"
 #include "pub_tool_libcbase.h"
-#include "pub_tool_libcfile.h"
 #include "pub_tool_libcprint.h"
 #include "pub_tool_libcsetjmp.h"
 #include "pub_tool_machine.h"
@@ -40,6 +38,7 @@
 #include "pub_tool_threadstate.h"
 #include "pub_tool_vki.h"
 #include "pl_include.h"
+#include "pl_elf.h"
 
 /* Scan states.  Unreached blocks end up definite or indirect. */
 enum { S_Unreached = 0, S_Indirect, S_Possible, S_Reachable };
@@ -299,35 +298,23 @@ static void scan_root ( Addr lo, Addr hi )
 static void file_window ( NSegment const* seg, Addr* lo, Addr* hi )
 {
    const HChar* name = VG_(am_get_filename)(seg);
-   if (name == NULL || name[0] != '/') return;
-   SysRes r = VG_(open)(name, VKI_O_RDONLY, 0);
-   if (sr_isError(r)) return;
-   Int fd = sr_Res(r);
-   Elf64_Ehdr eh;
-   if (VG_(read)(fd, &eh, sizeof eh) == sizeof eh
-       && VG_(memcmp)(eh.e_ident, ELFMAG, SELFMAG) == 0
-       && eh.e_ident[EI_CLASS] == ELFCLASS64
-       && eh.e_phentsize == sizeof(Elf64_Phdr) && eh.e_phnum < 64) {
-      Elf64_Phdr ph[64];
-      SizeT sz = eh.e_phnum * sizeof(Elf64_Phdr);
-      if (VG_(lseek)(fd, eh.e_phoff, VKI_SEEK_SET) == (Off64T)eh.e_phoff
-          && VG_(read)(fd, ph, sz) == (Int)sz) {
-         ULong m_lo = seg->offset;                       /* file offsets */
-         ULong m_hi = seg->offset + (seg->end + 1 - seg->start);
-         for (Int i = 0; i < eh.e_phnum; i++) {
-            if (ph[i].p_type != PT_LOAD || !(ph[i].p_flags & PF_W))
-               continue;
-            ULong s_lo = ph[i].p_offset;
-            ULong s_hi = ph[i].p_offset + ph[i].p_memsz;
-            if (s_hi <= m_lo || s_lo >= m_hi)
-               continue;                   /* not this mapping's */
-            if (s_lo > m_lo) *lo = seg->start + (s_lo - m_lo);
-            if (s_hi < m_hi) *hi = seg->start + (s_hi - m_lo);
-            break;
-         }
-      }
+   PL_ElfFile f;
+   if (name == NULL || name[0] != '/' || !pl_elf_open(name, &f)) return;
+   ULong m_lo = seg->offset;                            /* file offsets */
+   ULong m_hi = seg->offset + (seg->end + 1 - seg->start);
+   for (Int i = 0; i < f.n_ph; i++) {
+      const Elf64_Phdr* ph = &f.ph[i];
+      if (ph->p_type != PT_LOAD || !(ph->p_flags & PF_W))
+         continue;
+      ULong s_lo = ph->p_offset;
+      ULong s_hi = ph->p_offset + ph->p_memsz;
+      if (s_hi <= m_lo || s_lo >= m_hi)
+         continue;                         /* not this mapping's */
+      if (s_lo > m_lo) *lo = seg->start + (s_lo - m_lo);
+      if (s_hi < m_hi) *hi = seg->start + (s_hi - m_lo);
+      break;
    }
-   VG_(close)(fd);
+   pl_elf_close(&f);
 }
 
 static Bool is_root_segment ( NSegment const* seg )
