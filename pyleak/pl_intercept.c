@@ -53,7 +53,7 @@ static void* new_block ( ThreadId tid, SizeT szB, SizeT align,
    that address look reachable.  Delaying reuse makes that aliasing
    rare.  The queue is a list of the blocks' own shadow records, linked
    through their (now unused) hash-chain field. */
-SizeT pl_clo_freelist_vol = 10 * 1000 * 1000;
+SizeT pl_clo_freelist_vol = 20 * 1000 * 1000;
 
 static PL_Block* q_head;
 static PL_Block* q_tail;
