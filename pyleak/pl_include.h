@@ -64,6 +64,8 @@ PL_Block* pl_shadow_new  ( ThreadId tid, Addr data, SizeT szB,
 PL_Block* pl_shadow_remove ( Addr data );
 void      pl_shadow_release ( PL_Block* b );
 PL_Block* pl_shadow_lookup ( Addr data );
+/* A Python object at OP is (re)initialised by thread TID. */
+void      pl_shadow_renew ( ThreadId tid, Addr op );
 /* All live blocks, sorted by address; *n gets the count.  The caller
    frees the array with VG_(free). */
 PL_Block** pl_shadow_sorted ( UInt* n );

@@ -172,6 +172,10 @@ static Bool pl_handle_client_request ( ThreadId tid, UWord* arg,
    case VG_USERREQ__PYLEAK_PRIVATE_PYTHONMALLOC:
       *ret = pl_python_pythonmalloc((const HChar*)arg[1]);
       return True;
+   case VG_USERREQ__PYLEAK_PRIVATE_NEW_REFERENCE:
+      pl_shadow_renew(tid, (Addr)arg[1]);
+      *ret = 0;
+      return True;
    case VG_USERREQ__DO_LEAK_CHECK:
       /* memcheck.h's VALGRIND_DO_LEAK_CHECK (arg1 0) and
          VALGRIND_DO_QUICK_LEAK_CHECK (arg1 1).  The delta modes

@@ -54,3 +54,26 @@ char* I_WRAP_SONAME_FNNAME_ZU(libcZdsoZa, getenv) ( const char* name )
    }
    return (char*)found;
 }
+
+/* Free lists.  CPython keeps freed lists, tuples, dicts, floats (and,
+   depending on the version, a few more types) and hands them out again
+   without calling malloc, so the block's allocation stack would be
+   that of the object's first life.  Every object that starts a new
+   life, from a free list or fresh from malloc, goes through
+   _Py_NewReference (exported by every supported version): the tool
+   gives the block the stack of this call when it is not the block just
+   allocated.  The interpreter is libpython, or the executable itself
+   when it is linked statically (Debian's python3.11). */
+#define PL_NEW_REFERENCE_WRAPPER(soname)                                 \
+   void I_WRAP_SONAME_FNNAME_ZU(soname, _Py_NewReference) ( void* op );  \
+   void I_WRAP_SONAME_FNNAME_ZU(soname, _Py_NewReference) ( void* op )   \
+   {                                                                     \
+      OrigFn fn;                                                         \
+      VALGRIND_GET_ORIG_FN(fn);                                          \
+      CALL_FN_v_W(fn, op);                                               \
+      VALGRIND_DO_CLIENT_REQUEST_STMT(                                   \
+         VG_USERREQ__PYLEAK_PRIVATE_NEW_REFERENCE, op, 0, 0, 0, 0);      \
+   }
+
+PL_NEW_REFERENCE_WRAPPER(libpython3Za)    /* libpython3.*  */
+PL_NEW_REFERENCE_WRAPPER(NONE)            /* the executable */

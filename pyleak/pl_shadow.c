@@ -55,9 +55,17 @@ static ExeContext* python_native_stack ( ThreadId tid )
    return VG_(record_ExeContext)(tid, 0);
 }
 
+/* The block each thread allocated last (see pl_shadow_renew). */
+static Addr* last_alloc;
+
 PL_Block* pl_shadow_new ( ThreadId tid, Addr data, SizeT szB,
                           PL_AllocKind kind )
 {
+   if (UNLIKELY(last_alloc == NULL)) {
+      last_alloc = VG_(malloc)("pl.shadow.last", VG_N_THREADS * sizeof(Addr));
+      VG_(memset)(last_alloc, 0, VG_N_THREADS * sizeof(Addr));
+   }
+   last_alloc[tid] = data;
    PL_Block* b = VG_(allocEltPA)(block_pool);
    b->data      = data;
    b->szB       = szB;
@@ -80,6 +88,33 @@ PL_Block* pl_shadow_new ( ThreadId tid, Addr data, SizeT szB,
    pl_heap.in_use_bytes    += szB;
    pl_heap.in_use_blocks++;
    return b;
+}
+
+/* A Python object at OP starts a new life (_Py_NewReference, seen by
+   the preload).  When its block is not the one this thread has just
+   allocated, the object came from one of CPython's free lists: the
+   block's stacks become this call's, so that a leaked list is
+   reported where the leaking code made it, not where its block was
+   first allocated.  The object sits after a GC header (lists,
+   tuples, dicts), at the block start (floats), or behind debug-hook
+   headers with PYTHONMALLOC=malloc_debug. */
+void pl_shadow_renew ( ThreadId tid, Addr op )
+{
+   if (!pl_clo_py_stacks || !pl_py.found || last_alloc == NULL)
+      return;
+   static const Int pre[] = { 16, 0, 32, 48 };
+   PL_Block* b = NULL;
+   for (Int i = 0; i < 4 && b == NULL; i++) {
+      PL_Block* c = VG_(HT_lookup)(blocks, op - pre[i]);
+      if (c && op + 16 <= c->data + c->szB)
+         b = c;
+   }
+   if (b == NULL || b->data == last_alloc[tid])
+      return;
+   b->tid      = (UShort)tid;
+   b->py_stack = pl_pystack_capture(tid);
+   b->where    = b->py_stack ? python_native_stack(tid)
+                             : VG_(record_ExeContext)(tid, 0);
 }
 
 PL_Block* pl_shadow_lookup ( Addr data )

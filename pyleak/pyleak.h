@@ -19,7 +19,8 @@ typedef enum {
    /* Private to pyleak's own preload library (pl_preload.c), not for
       programs; these numbers may change between versions. */
    VG_USERREQ__PYLEAK_PRIVATE_PYTHONMALLOC
-      = VG_USERREQ_TOOL_BASE('P','L') + 0x100
+      = VG_USERREQ_TOOL_BASE('P','L') + 0x100,
+   VG_USERREQ__PYLEAK_PRIVATE_NEW_REFERENCE
 } Vg_PyleakClientRequest;
 
 /* Run a full leak check now; LABEL (a C string, or NULL) names it in the

@@ -29,6 +29,7 @@ my $DIFF_LINES = 30;
 # Keys a .vgtest may use; any other key is a typo and fails the test.
 my %KEYS = map { $_ => 1 } qw(prog args vgopts prereq env stderr_filter
     stderr_filter_args stdout_filter stdout_filter_args json json_summary_args memcheck_compare
+    memcheck_tolerance
     exit_code python post cleanup expect_fail);
 # Keys that may appear more than once; their values are joined by spaces.
 my %REPEATABLE = map { $_ => 1 } qw(vgopts env);
@@ -217,6 +218,8 @@ sub validate_vgtest {
     }
     die "$file: `memcheck_compare: yes' needs `json: yes'\n"
         if $t->{memcheck_compare} && !$t->{json};
+    die "$file: `memcheck_tolerance:' must be a number of blocks\n"
+        if defined $t->{memcheck_tolerance} && $t->{memcheck_tolerance} !~ /^\d+$/;
     die "$file: `exit_code:' must be a number 0..255\n"
         if defined $t->{exit_code} && !($t->{exit_code} =~ /^\d+$/ && $t->{exit_code} <= 255);
     die "$file: `python:' must be `all'\n"
@@ -401,7 +404,7 @@ sub check_memcheck {
     my $pl = eval { pyleak_exit_summary("$name.json.out") };
     my $pl_err = $@;
     my $text = ($mc ? '' : "memcheck: $mc_err") . ($pl ? '' : "pyleak: $pl_err");
-    $text ||= summary_table($mc, $pl);
+    $text ||= summary_table($mc, $pl, $t->{memcheck_tolerance} // 0);
     return () unless $text;
     write_file("$name.memcheck.diff", $text);
     return [memcheck => $text];
@@ -452,15 +455,24 @@ sub fmt_leak {
     return "$bytes bytes in $blocks blocks";
 }
 
-# '' when both summaries agree, else a side-by-side table marking the
+# '' when both summaries agree (each kind within TOL blocks and TOL*4096
+# bytes; exactly when TOL is 0), else a side-by-side table marking the
 # differing kinds.
 sub summary_table {
-    my ($mc, $pl) = @_;
+    my ($mc, $pl, $tol) = @_;
     my @kinds = map { $_->[1] } @LEAK_KINDS;
-    return '' unless grep { $mc->{$_} ne $pl->{$_} } @kinds;
+    my $differs = sub {
+        my ($a, $b) = @_;
+        return $a ne $b if !$tol;
+        my ($ab, $an) = $a =~ /^(\d+) bytes in (\d+) blocks/ or return 1;
+        my ($bb, $bn) = $b =~ /^(\d+) bytes in (\d+) blocks/ or return 1;
+        return abs($an - $bn) > $tol || abs($ab - $bb) > $tol * 4096;
+    };
+    return '' unless grep { $differs->($mc->{$_}, $pl->{$_}) } @kinds;
     my $text = sprintf "%-12s %-28s %s\n", 'kind', 'memcheck', 'pyleak (last exit check)';
+    $text .= "(tolerance: $tol blocks per kind)\n" if $tol;
     for my $kind (@kinds) {
-        my $mark = $mc->{$kind} eq $pl->{$kind} ? '' : '   <-- differs';
+        my $mark = $differs->($mc->{$kind}, $pl->{$kind}) ? '   <-- differs' : '';
         $text .= sprintf "%-12s %-28s %s%s\n", $kind, $mc->{$kind}, $pl->{$kind}, $mark;
     }
     return $text;

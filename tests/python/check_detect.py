@@ -24,34 +24,39 @@ def has_pyruntime_section(path):
     return False
 
 
-with open(sys.argv[1]) as f:
-    doc = json.load(f)
-py = doc.get("python")
-problems = []
-if not py:
-    problems.append("no python object")
-else:
-    if py.get("implementation") != "cpython":
-        problems.append("implementation %r" % py.get("implementation"))
-    want = platform.python_version()
-    if sys.version_info[:2] == (3, 10):
-        # 3.10 has no Py_Version: pyleak knows the minor version only
-        want = "3.10"
-    if py.get("version") != want:
-        problems.append("version %r, want %r" % (py.get("version"), want))
-    if sys.version_info >= (3, 11) and py.get("hexversion") != sys.hexversion:
-        problems.append("hexversion %r, want %r" % (py.get("hexversion"),
-                                                     sys.hexversion))
-    build = "debug" if hasattr(sys, "gettotalrefcount") else "release"
-    if py.get("build") != build:
-        problems.append("build %r, want %r" % (py.get("build"), build))
-    # The runtime is in the executable when it was linked statically
-    # (Debian's), else in the shared libpython next to it (pyenv's).
-    if has_pyruntime_section(os.path.realpath(sys.executable)):
-        lib = sys.executable
+def main():
+    with open(sys.argv[1]) as f:
+        doc = json.load(f)
+    py = doc.get("python")
+    problems = []
+    if not py:
+        problems.append("no python object")
     else:
-        lib = os.path.join(sysconfig.get_config_var("LIBDIR"),
-                           sysconfig.get_config_var("INSTSONAME"))
-    if os.path.realpath(py.get("object", "")) != os.path.realpath(lib):
-        problems.append("object %r, want %r" % (py.get("object"), lib))
-print("ok" if not problems else "; ".join(problems))
+        if py.get("implementation") != "cpython":
+            problems.append("implementation %r" % py.get("implementation"))
+        want = platform.python_version()
+        if sys.version_info[:2] == (3, 10):
+            # 3.10 has no Py_Version: pyleak knows the minor version only
+            want = "3.10"
+        if py.get("version") != want:
+            problems.append("version %r, want %r" % (py.get("version"), want))
+        if sys.version_info >= (3, 11) and py.get("hexversion") != sys.hexversion:
+            problems.append("hexversion %r, want %r" % (py.get("hexversion"),
+                                                         sys.hexversion))
+        build = "debug" if hasattr(sys, "gettotalrefcount") else "release"
+        if py.get("build") != build:
+            problems.append("build %r, want %r" % (py.get("build"), build))
+        # The runtime is in the executable when it was linked statically
+        # (Debian's), else in the shared libpython next to it (pyenv's).
+        if has_pyruntime_section(os.path.realpath(sys.executable)):
+            lib = sys.executable
+        else:
+            lib = os.path.join(sysconfig.get_config_var("LIBDIR"),
+                               sysconfig.get_config_var("INSTSONAME"))
+        if os.path.realpath(py.get("object", "")) != os.path.realpath(lib):
+            problems.append("object %r, want %r" % (py.get("object"), lib))
+    print("ok" if not problems else "; ".join(problems))
+
+
+if __name__ == "__main__":
+    main()
