@@ -69,9 +69,6 @@ PL_Block* pl_shadow_new ( ThreadId tid, Addr data, SizeT szB,
    PL_Block* b = VG_(allocEltPA)(block_pool);
    b->data      = data;
    b->szB       = szB;
-   /* The first IP is the replacement function in our preload; the
-      core's unwinder starts at the client's call into it, which is
-      what every leak report wants to show. */
    b->tid       = (UShort)tid;
    b->allockind = (UChar)kind;
    b->py_flags  = 0;
@@ -79,6 +76,9 @@ PL_Block* pl_shadow_new ( ThreadId tid, Addr data, SizeT szB,
       known: see pl_pystack.c for why this is cheap. */
    pl_python_poll();
    b->py_stack  = pl_clo_py_stacks ? pl_pystack_capture(tid) : 0;
+   /* The first IP is the replacement function in our preload; the
+      core's unwinder starts at the client's call into it, which is
+      what every leak report wants to show. */
    b->where     = b->py_stack ? python_native_stack(tid)
                               : VG_(record_ExeContext)(tid, 0);
    VG_(HT_add_node)(blocks, b);
