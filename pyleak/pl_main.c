@@ -122,7 +122,7 @@ static void pl_print_usage ( void )
 "    --py-depth=<n>                   Python frames kept per allocation [32]\n"
 "    --freelist-vol=<number>          volume of freed blocks kept from reuse,\n"
 "                                     so that stale pointers to them do not\n"
-"                                     keep new blocks reachable [20000000]\n"
+"                                     keep new blocks reachable [0]\n"
 "    --py-stacks=no|yes               record the Python stack of each\n"
 "                                     allocation? [yes]\n"
 "    --error-exitcode=<n>             exit with <n> when a leak of an error\n"

@@ -156,10 +156,11 @@ Bool pl_py_str ( Addr o, HChar* buf, SizeT sz )
 
 /* The symbols pyleak wants from .dynsym. */
 enum { S_Runtime, S_PyVersion, S_CodeType, S_EvalFrame, S_NegRefcnt,
-       S_ForgetRef, S_Initialize, S_N };
+       S_ForgetRef, S_Initialize, S_TypeType, S_N };
 static const HChar* const wanted[S_N] = {
    "_PyRuntime", "Py_Version", "PyCode_Type", "_PyEval_EvalFrameDefault",
-   "_Py_NegativeRefcount", "_Py_ForgetReference", "Py_Initialize"
+   "_Py_NegativeRefcount", "_Py_ForgetReference", "Py_Initialize",
+   "PyType_Type"
 };
 
 /*------------------------------------------------------------*/
@@ -307,6 +308,7 @@ static void examine ( const DebugInfo* di )
    pl_py.lay         = lay;
    pl_py.runtime     = rt_sec->sh_addr + bias;
    pl_py.code_type   = sym[S_CodeType].def ? sym[S_CodeType].sym.st_value + bias : 0;
+   pl_py.type_type   = sym[S_TypeType].def ? sym[S_TypeType].sym.st_value + bias : 0;
    if (sym[S_EvalFrame].def) {
       pl_py.eval_lo = sym[S_EvalFrame].sym.st_value + bias;
       pl_py.eval_hi = pl_py.eval_lo + sym[S_EvalFrame].sym.st_size;

@@ -16,6 +16,8 @@
 
 #include "pub_tool_basics.h"
 
+struct _PL_Block;                /* pl_include.h */
+
 /*------------------------------------------------------------*/
 /*--- Layout tables (pl_pylayout.c)                        ---*/
 /*------------------------------------------------------------*/
@@ -88,6 +90,7 @@ typedef struct {
                                   filled from _Py_DebugOffsets) */
    Addr         runtime;       /* &_PyRuntime */
    Addr         code_type;     /* &PyCode_Type */
+   Addr         type_type;     /* &PyType_Type */
    Addr         eval_lo, eval_hi;   /* _PyEval_EvalFrameDefault */
    Addr         text_lo, text_hi;   /* the interpreter's code */
    UInt         hexversion;    /* PY_VERSION_HEX, 0 if unknown */
@@ -124,6 +127,17 @@ void pl_readable_flush ( void );
 /* Copy a Python str object's text (UTF-8) into BUF (NUL-terminated,
    truncated to SZ-1 bytes).  False if OBJ is not a readable str. */
 Bool pl_py_str ( Addr obj, HChar* buf, SizeT sz );
+
+/*------------------------------------------------------------*/
+/*--- Objects in heap blocks (pl_pyobj.c)                  ---*/
+/*------------------------------------------------------------*/
+
+/* Around a scan: types are checked once per scan and cached. */
+void pl_pyobj_begin ( void );
+void pl_pyobj_end   ( void );
+/* Offset of the PyObject inside block B, or -1 if B holds none;
+   *IS_GC: it has a GC header (just before the object). */
+Int  pl_pyobj_offset ( const struct _PL_Block* b, /*OUT*/Bool* is_gc );
 
 /*------------------------------------------------------------*/
 /*--- Python stacks (pl_pystack.c)                         ---*/

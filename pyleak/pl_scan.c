@@ -39,6 +39,7 @@
 #include "pub_tool_vki.h"
 #include "pl_include.h"
 #include "pl_elf.h"
+#include "pl_python.h"
 
 /* Scan states.  Unreached blocks end up definite or indirect. */
 enum { S_Unreached = 0, S_Indirect, S_Possible, S_Reachable };
@@ -46,7 +47,11 @@ enum { S_Unreached = 0, S_Indirect, S_Possible, S_Reachable };
 typedef struct {
    UChar state;
    UChar pending;          /* on the mark stack now */
+   UChar obj_off;          /* offset of its PyObject, or NO_OBJ */
+   UChar gc;               /* the object has a GC header */
 } Extra;
+
+#define NO_OBJ 0xFF
 
 /* The state of one scan; file-static because the fault catcher and
    the register callback take no closure. */
@@ -130,7 +135,15 @@ static void mark_from ( Addr w, Bool prior_def )
    Extra* ex = &sc_extra[i];
    if (ex->state == S_Reachable)
       return;
-   Bool start = (w == sc_blocks[i]->data);
+   /* A pointer to a Python object inside its block (past the GC header
+      and pre-header) is how every Python reference looks; so is one to
+      its GC header (the GC's own lists).  Both count as pointers to
+      the block's start. */
+   Addr d = sc_blocks[i]->data;
+   Bool start = w == d
+                || (ex->obj_off != NO_OBJ
+                    && (w == d + ex->obj_off
+                        || (ex->gc && w == d + ex->obj_off - 16)));
    if (start && prior_def) {
       ex->state = S_Reachable;
       push(i);              /* rescan: what it points to is now definite */
@@ -262,8 +275,16 @@ static void collect_dead_stacks ( void )
       Bool reused = seg == NULL;
       for (Int j = 0; j < n_live && !reused; j++)
          reused = VG_(am_find_nsegment)(live_sp[j]) == seg;
-      if (!reused)
-         add_dead_stack(exited_sp[i]);
+      if (!reused && n_dead < MAX_STACKS) {
+         /* All of it: the frames above the last SP are dead too, and
+            so is the thread's descriptor at the top of the mapping
+            (its thread-specific data still points at blocks that were
+            freed when the thread ended, and at whatever reuses their
+            addresses). */
+         dead_lo[n_dead] = seg->start;
+         dead_hi[n_dead] = seg->end + 1;
+         n_dead++;
+      }
    }
    /* At exit the core has already retired the thread that called
       exit_group, so the iterator above misses it. */
@@ -378,6 +399,16 @@ void pl_scan ( /*OUT*/PL_ScanResult* res )
    } else {
       sc_lo = sc_hi = 0;
    }
+
+   /* Which blocks are Python objects, and where the object starts. */
+   pl_pyobj_begin();
+   for (UInt i = 0; i < sc_n; i++) {
+      Bool gc = False;
+      Int off = pl_pyobj_offset(sc_blocks[i], &gc);
+      sc_extra[i].obj_off = (off >= 0 && off < NO_OBJ) ? (UChar)off : NO_OBJ;
+      sc_extra[i].gc = gc;
+   }
+   pl_pyobj_end();
 
    if (sc_n > 0) {
       scan_roots();

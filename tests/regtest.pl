@@ -211,6 +211,9 @@ sub parse_vgtest {
 sub validate_vgtest {
     my ($file, $t) = @_;
     die "$file: no `prog:'\n" unless defined $t->{prog} && length $t->{prog};
+    # memcheck_compare may also be `python' (see summary_table).
+    $t->{memcheck_mode} = $t->{memcheck_compare} // 'no';
+    $t->{memcheck_compare} = 'yes' if $t->{memcheck_mode} eq 'python';
     for my $key (qw(json memcheck_compare)) {
         next unless defined $t->{$key};
         die "$file: `$key:' must be yes or no\n" unless $t->{$key} =~ /^(yes|no)$/;
@@ -404,7 +407,8 @@ sub check_memcheck {
     my $pl = eval { pyleak_exit_summary("$name.json.out") };
     my $pl_err = $@;
     my $text = ($mc ? '' : "memcheck: $mc_err") . ($pl ? '' : "pyleak: $pl_err");
-    $text ||= summary_table($mc, $pl, $t->{memcheck_tolerance} // 0);
+    $text ||= summary_table($mc, $pl, $t->{memcheck_tolerance} // 0,
+                            $t->{memcheck_mode} eq 'python');
     return () unless $text;
     write_file("$name.memcheck.diff", $text);
     return [memcheck => $text];
@@ -457,22 +461,45 @@ sub fmt_leak {
 
 # '' when both summaries agree (each kind within TOL blocks and TOL*4096
 # bytes; exactly when TOL is 0), else a side-by-side table marking the
-# differing kinds.
+# differing kinds.  PYTHON: pyleak counts a pointer to a Python object
+# (past its GC header) as a pointer to its block, memcheck as an
+# interior pointer; so definite and indirect must agree, possible +
+# reachable must agree as a sum, and pyleak's possible may only be
+# smaller than memcheck's.
 sub summary_table {
-    my ($mc, $pl, $tol) = @_;
+    my ($mc, $pl, $tol, $python) = @_;
     my @kinds = map { $_->[1] } @LEAK_KINDS;
+    my $parse = sub { $_[0] =~ /^(\d+) bytes in (\d+) blocks/ ? ($1, $2) : (-1, -1) };
+    my $near = sub {
+        my ($ab, $an, $bb, $bn) = @_;
+        return abs($an - $bn) <= $tol && abs($ab - $bb) <= $tol * 4096;
+    };
     my $differs = sub {
         my ($a, $b) = @_;
         return $a ne $b if !$tol;
-        my ($ab, $an) = $a =~ /^(\d+) bytes in (\d+) blocks/ or return 1;
-        my ($bb, $bn) = $b =~ /^(\d+) bytes in (\d+) blocks/ or return 1;
-        return abs($an - $bn) > $tol || abs($ab - $bb) > $tol * 4096;
+        return !$near->($parse->($a), $parse->($b));
     };
-    return '' unless grep { $differs->($mc->{$_}, $pl->{$_}) } @kinds;
+    my %bad = map { $_ => $differs->($mc->{$_}, $pl->{$_}) } @kinds;
+    my $extra = '';
+    if ($python) {
+        my ($mpb, $mpn) = $parse->($mc->{possible});
+        my ($mrb, $mrn) = $parse->($mc->{'reachable-c'});
+        my ($ppb, $ppn) = $parse->($pl->{possible});
+        my ($prb, $prn) = $parse->($pl->{'reachable-c'});
+        my $sum_ok = $near->($mpb + $mrb, $mpn + $mrn, $ppb + $prb, $ppn + $prn);
+        my $fewer  = $ppn <= $mpn + $tol;
+        $bad{possible} = !$fewer;
+        $bad{'reachable-c'} = !$sum_ok;
+        $extra = "(python: possible + reachable must agree"
+               . " (memcheck " . ($mpn + $mrn) . " blocks, pyleak " . ($ppn + $prn)
+               . "), pyleak's possible may only be fewer)\n";
+    }
+    return '' unless grep { $bad{$_} } @kinds;
     my $text = sprintf "%-12s %-28s %s\n", 'kind', 'memcheck', 'pyleak (last exit check)';
     $text .= "(tolerance: $tol blocks per kind)\n" if $tol;
+    $text .= $extra;
     for my $kind (@kinds) {
-        my $mark = $differs->($mc->{$kind}, $pl->{$kind}) ? '   <-- differs' : '';
+        my $mark = $bad{$kind} ? '   <-- differs' : '';
         $text .= sprintf "%-12s %-28s %s%s\n", $kind, $mc->{$kind}, $pl->{$kind}, $mark;
     }
     return $text;

@@ -1,0 +1,135 @@
+/* pyleak: which heap blocks are Python objects (at leak-check time).
+   Copyright (C) 2026 the pyleak developers.  GPL-2.0-or-later.
+
+   A Python object's block is laid out as
+      [debug-hook headers?][pre-header 0/16][PyGC_Head 16 if GC][PyObject...]
+   The object starts at block + layers + pre-header + GC header, where
+   the type says which of these exist: Py_TPFLAGS_HAVE_GC, and on 3.11+
+   the managed dict / weakref flags for the pre-header (the layout
+   table's preheader_flags).  Debug hooks (PYTHONMALLOC=malloc_debug)
+   put a 16-byte header per layer in front, recognisable by its API
+   byte ('r', 'm', 'o') and seven 0xFD bytes.
+
+   A block is taken for an object only when every candidate reading
+   agrees: the word at ob_type is a valid type (readable; READY; its
+   own type is `type` or a metatype; a readable NUL-terminated name),
+   the type's flags predict exactly the offset tried, and tp_basicsize
+   (a compact string's header, for str) fits in the block.  Anything else is "not a Python object".
+
+   Type checks are cached per scan (types do not change during one). */
+
+#include "pub_tool_basics.h"
+#include "pub_tool_hashtable.h"
+#include "pub_tool_libcbase.h"
+#include "pub_tool_mallocfree.h"
+#include "pl_include.h"
+#include "pl_python.h"
+
+#define TPFLAGS_READY          (1UL << 12)
+#define TPFLAGS_HAVE_GC        (1UL << 14)
+#define TPFLAGS_UNICODE_SUBCLASS (1UL << 28)
+#define TPFLAGS_TYPE_SUBCLASS  (1UL << 31)
+
+typedef struct _TypeNode {
+   struct _TypeNode* next;
+   UWord             key;       /* the type object's address */
+   Bool              valid;
+   ULong             flags;
+   ULong             basicsize;
+} TypeNode;
+
+static VgHashTable* types;      /* per scan */
+
+void pl_pyobj_begin ( void )
+{
+   if (pl_py.found && types == NULL)
+      types = VG_(HT_construct)("pl.pyobj.types");
+}
+
+void pl_pyobj_end ( void )
+{
+   if (types) {
+      VG_(HT_destruct)(types, VG_(free));
+      types = NULL;
+   }
+}
+
+static Bool name_ok ( Addr name )
+{
+   if (!pl_readable(name, 1)) return False;
+   for (Int i = 0; i < 256; i++) {
+      UChar c;
+      if (!pl_rd8(name + i, &c)) return False;
+      if (c == 0) return i > 0;
+      if (c < 0x20 || c == 0x7f) return False;
+   }
+   return False;
+}
+
+static const TypeNode* type_info ( Addr tp )
+{
+   TypeNode* t = VG_(HT_lookup)(types, tp);
+   if (t) return t;
+   const PL_PyLayout* L = pl_py.lay;
+   t = VG_(malloc)("pl.pyobj.type", sizeof *t);
+   VG_(memset)(t, 0, sizeof *t);
+   t->key = tp;
+   ULong meta, flags, basic, name, metaflags;
+   if ((tp & 7) == 0
+       && pl_rd64(tp + L->ob_type, &meta)
+       && pl_rd64(tp + L->tp_flags, &flags)
+       && pl_rd64(tp + L->tp_basicsize, &basic)
+       && pl_rd64(tp + L->tp_name, &name)
+       && (flags & TPFLAGS_READY)
+       && basic >= 16 && basic < (1UL << 24)
+       && (meta == pl_py.type_type
+           || (pl_rd64(meta + L->tp_flags, &metaflags)
+               && (metaflags & TPFLAGS_TYPE_SUBCLASS)
+               && (metaflags & TPFLAGS_READY)))
+       && name_ok(name)) {
+      t->valid     = True;
+      t->flags     = flags;
+      t->basicsize = basic;
+   }
+   VG_(HT_add_node)(types, t);
+   return t;
+}
+
+/* The debug hooks' header: size (big-endian), API id, 7 x 0xFD. */
+static Bool debug_header ( Addr h )
+{
+   const UChar* p = (const UChar*)h;
+   if (p[8] != 'r' && p[8] != 'm' && p[8] != 'o') return False;
+   for (Int i = 9; i < 16; i++)
+      if (p[i] != 0xFD) return False;
+   return True;
+}
+
+Int pl_pyobj_offset ( const PL_Block* b, /*OUT*/Bool* is_gc )
+{
+   if (types == NULL || pl_py.type_type == 0) return -1;
+   const PL_PyLayout* L = pl_py.lay;
+   Addr  base = b->data;
+   SizeT n    = b->szB;
+   while (n >= 24 + 16 && debug_header(base)) {    /* hook layers */
+      base += 16;
+      n    -= 24;
+   }
+   for (Int pre = 0; pre <= 32; pre += 16) {
+      if ((SizeT)pre + 16 > n) break;
+      ULong tp = *(const ULong*)(base + pre + L->ob_type);
+      if (tp < 4096) continue;
+      const TypeNode* t = type_info(tp);
+      if (!t->valid) continue;
+      Int expect = ((t->flags & TPFLAGS_HAVE_GC) ? 16 : 0)
+                   + ((t->flags & L->preheader_flags) ? 16 : 0);
+      /* A compact str is smaller than str's tp_basicsize (which is the
+         legacy PyUnicodeObject's size). */
+      SizeT need = (t->flags & TPFLAGS_UNICODE_SUBCLASS)
+                   ? (SizeT)L->ascii_size : (SizeT)t->basicsize;
+      if (expect != pre || need + pre > n) continue;
+      *is_gc = (t->flags & TPFLAGS_HAVE_GC) != 0;
+      return (Int)(base - b->data) + pre;
+   }
+   return -1;
+}
