@@ -11,7 +11,8 @@
    byte ('r', 'm', 'o') and seven 0xFD bytes.
 
    A block is taken for an object only when every candidate reading
-   agrees: the word at ob_type is a valid type (readable; READY; its
+   agrees: the word at ob_type is a valid type (readable; READY unless
+   static; its
    own type is `type` or a metatype; a readable NUL-terminated name),
    the type's flags predict exactly the offset tried, and tp_basicsize
    (a compact string's header, for str) fits in the block.  Anything else is "not a Python object".
@@ -19,6 +20,7 @@
    Type checks are cached per scan (types do not change during one). */
 
 #include "pub_tool_basics.h"
+#include "pub_tool_aspacemgr.h"
 #include "pub_tool_hashtable.h"
 #include "pub_tool_libcbase.h"
 #include "pub_tool_mallocfree.h"
@@ -66,6 +68,15 @@ static Bool name_ok ( Addr name )
    return False;
 }
 
+/* A static type lives in an object file's data.  Interpreter
+   finalisation clears the READY flag of the static builtin types
+   (3.12+), so at exit only a heap type must still be READY. */
+static Bool is_static ( Addr tp )
+{
+   NSegment const* seg = VG_(am_find_nsegment)(tp);
+   return seg != NULL && seg->kind == SkFileC;
+}
+
 static const TypeNode* type_info ( Addr tp )
 {
    TypeNode* t = VG_(HT_lookup)(types, tp);
@@ -80,7 +91,7 @@ static const TypeNode* type_info ( Addr tp )
        && pl_rd64(tp + L->tp_flags, &flags)
        && pl_rd64(tp + L->tp_basicsize, &basic)
        && pl_rd64(tp + L->tp_name, &name)
-       && (flags & TPFLAGS_READY)
+       && ((flags & TPFLAGS_READY) || is_static(tp))
        && basic >= 16 && basic < (1UL << 24)
        && (meta == pl_py.type_type
            || (pl_rd64(meta + L->tp_flags, &metaflags)

@@ -123,6 +123,24 @@ static void debug_pointer ( Addr w, Int i )
                 : "", seg ? seg->start : 0, seg ? seg->end : 0, seg ? (ULong)seg->offset : 0ULL);
 }
 
+/* 3.11 and 3.12 keep an instance's attribute values in a block whose
+   start holds the insertion order, and point past it: the byte just
+   before the values is the prefix's size (a multiple of 8 below 256,
+   written by the interpreter's new_values()).  3.12 stores the pointer
+   tagged, minus one (PyDictOrValues). */
+static Bool dict_values_pointer ( Addr w, Addr d )
+{
+   if (!pl_py.found || pl_py.lay->minor < 11 || pl_py.lay->minor > 12)
+      return False;
+   for (Int tag = pl_py.lay->minor == 12 ? 1 : 0; tag >= 0; tag--) {
+      Addr  v = w + tag;
+      UWord k = v - d;
+      if (k >= 8 && k < 256 && (k & 7) == 0 && *(const UChar*)(v - 1) == k)
+         return True;
+   }
+   return False;
+}
+
 /* Root phase: a word found in a root, a reachable block (PRIOR_DEF)
    or a possible block (!PRIOR_DEF). */
 static void mark_from ( Addr w, Bool prior_def )
@@ -143,7 +161,8 @@ static void mark_from ( Addr w, Bool prior_def )
    Bool start = w == d
                 || (ex->obj_off != NO_OBJ
                     && (w == d + ex->obj_off
-                        || (ex->gc && w == d + ex->obj_off - 16)));
+                        || (ex->gc && w == d + ex->obj_off - 16)))
+                || dict_values_pointer(w, d);
    if (start && prior_def) {
       ex->state = S_Reachable;
       push(i);              /* rescan: what it points to is now definite */
@@ -407,6 +426,12 @@ void pl_scan ( /*OUT*/PL_ScanResult* res )
       Int off = pl_pyobj_offset(sc_blocks[i], &gc);
       sc_extra[i].obj_off = (off >= 0 && off < NO_OBJ) ? (UChar)off : NO_OBJ;
       sc_extra[i].gc = gc;
+      if (UNLIKELY(pl_clo_debug_ptr_size)
+          && sc_blocks[i]->szB == pl_clo_debug_ptr_size)
+         VG_(umsg)("the %lu-byte block at %#lx holds %s (offset %d%s)\n",
+                   sc_blocks[i]->szB, sc_blocks[i]->data,
+                   off >= 0 ? "a Python object" : "no Python object",
+                   off, gc ? ", GC" : "");
    }
    pl_pyobj_end();
 

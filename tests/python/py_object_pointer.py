@@ -17,4 +17,5 @@ def register():
 
 
 register()
+assert leakext.kept(0) == [0] * 50
 leakext.clobber_stack()

@@ -54,6 +54,8 @@
 #define LX_KEPT_MAX 1024
 
 /* Global static (not function-local): what keep() stores stays reachable. */
+/* Read back by kept(), which also keeps the compiler from dropping the
+   stores of a static array nothing else reads. */
 static PyObject *lx_kept[LX_KEPT_MAX];
 static Py_ssize_t lx_nkept;
 
@@ -315,6 +317,20 @@ lx_clobber_stack(void)
 }
 
 static PyObject *
+leakext_kept(PyObject *self, PyObject *arg)
+{
+    Py_ssize_t i = PyLong_AsSsize_t(arg);
+    if (i == -1 && PyErr_Occurred())
+        return NULL;
+    if (i < 0 || i >= lx_nkept) {
+        PyErr_SetString(PyExc_IndexError, "leakext.kept: no such entry");
+        return NULL;
+    }
+    Py_INCREF(lx_kept[i]);
+    return lx_kept[i];
+}
+
+static PyObject *
 leakext_clobber_stack(PyObject *self, PyObject *noargs)
 {
     lx_clobber_stack();
@@ -322,6 +338,8 @@ leakext_clobber_stack(PyObject *self, PyObject *noargs)
 }
 
 static PyMethodDef leakext_methods[] = {
+    {"kept", leakext_kept, METH_O,
+     "kept(i): the i-th object stored by keep()."},
     {"clobber_stack", leakext_clobber_stack, METH_NOARGS,
      "clobber_stack(): zero 64 KiB of dead C stack below the caller."},
     {"leak_bytes", leakext_leak_bytes, METH_O,
