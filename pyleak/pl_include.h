@@ -17,6 +17,7 @@
 #include "pub_tool_basics.h"
 #include "pub_tool_execontext.h"
 #include "pub_tool_hashtable.h"
+#include "pub_tool_xarray.h"
 
 #define PL_VERSION "0.1.0"
 
@@ -114,6 +115,7 @@ typedef struct {
    UInt       n_blocks;
    UChar*     kind;            /* PL_Kind per block */
    SizeT*     indirect_szB;    /* per block: bytes it alone retains */
+   Addr*      py_type;         /* per block: its Python object's type, or 0 */
 } PL_ScanResult;
 
 void pl_scan ( /*OUT*/PL_ScanResult* res );
@@ -165,7 +167,16 @@ struct _PL_Record {
    ULong       blocks;
    ULong       indirect_bytes;
    Bool        suppressed;
+   XArray*     py_types;      /* of PL_TypeCount: the Python objects in
+                                 the record's blocks, by type; or NULL */
 };
+
+typedef struct { Addr type; ULong n; } PL_TypeCount;
+/* "list x2, dict x1" style summary of a record's types, merged by
+   name, most frequent first; into BUF. */
+void pl_record_types_text ( const PL_Record* r, HChar* buf, SizeT sz );
+/* The same as JSON object members ("list": 2, "dict": 1). */
+void pl_record_types_json ( const PL_Record* r, XArray* xa );
 
 /* Checks accumulate in memory; the document is written once, at exit. */
 void pl_json_init ( void );               /* validates the path */

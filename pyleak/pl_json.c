@@ -184,7 +184,9 @@ void pl_json_add_check ( PL_When when, const HChar* label,
          put_str(xa, ps->frames[j].func);
          VG_(xaprintf)(xa, "}");
       }
-      VG_(xaprintf)(xa, "]}");
+      VG_(xaprintf)(xa, "], \"py_types\": {");
+      pl_record_types_json(r, xa);
+      VG_(xaprintf)(xa, "}}");
    }
    VG_(xaprintf)(xa, "]}");
 }

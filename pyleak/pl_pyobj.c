@@ -116,7 +116,8 @@ static Bool debug_header ( Addr h )
    return True;
 }
 
-Int pl_pyobj_offset ( const PL_Block* b, /*OUT*/Bool* is_gc )
+Int pl_pyobj_offset ( const PL_Block* b, /*OUT*/Bool* is_gc,
+                      /*OUT*/Addr* type )
 {
    if (types == NULL || pl_py.type_type == 0) return -1;
    const PL_PyLayout* L = pl_py.lay;
@@ -140,7 +141,25 @@ Int pl_pyobj_offset ( const PL_Block* b, /*OUT*/Bool* is_gc )
                    ? (SizeT)L->ascii_size : (SizeT)t->basicsize;
       if (expect != pre || need + pre > n) continue;
       *is_gc = (t->flags & TPFLAGS_HAVE_GC) != 0;
+      *type  = tp;
       return (Int)(base - b->data) + pre;
    }
    return -1;
+}
+
+/* The name of type TP (tp_name: with its module for static types,
+   e.g. "collections.OrderedDict", bare for heap types), into BUF. */
+void pl_pyobj_type_name ( Addr tp, HChar* buf, SizeT sz )
+{
+   ULong name;
+   SizeT i = 0;
+   if (pl_py.lay && pl_rd64(tp + pl_py.lay->tp_name, &name)) {
+      for (; i + 1 < sz; i++) {
+         UChar c;
+         if (!pl_rd8(name + i, &c) || c == 0) break;
+         buf[i] = (c < 0x20 || c == '"' || c == '\\') ? '?' : c;
+      }
+   }
+   if (i == 0 && sz > 3) { buf[0] = '?'; buf[1] = '?'; buf[2] = '?'; i = 3; }
+   buf[i] = '\0';
 }

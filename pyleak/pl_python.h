@@ -137,7 +137,10 @@ void pl_pyobj_begin ( void );
 void pl_pyobj_end   ( void );
 /* Offset of the PyObject inside block B, or -1 if B holds none;
    *IS_GC: it has a GC header (just before the object). */
-Int  pl_pyobj_offset ( const struct _PL_Block* b, /*OUT*/Bool* is_gc );
+Int  pl_pyobj_offset ( const struct _PL_Block* b, /*OUT*/Bool* is_gc,
+                       /*OUT*/Addr* type );
+/* The name of the type object at TP, printable, into BUF. */
+void pl_pyobj_type_name ( Addr tp, HChar* buf, SizeT sz );
 
 /*------------------------------------------------------------*/
 /*--- Python stacks (pl_pystack.c)                         ---*/

@@ -66,6 +66,11 @@ static void pp_Error ( const Error* err )
                 " of %'u\n", r->bytes, r->blocks, pl_kind_text[r->kind],
                 x->n, x->n_total);
    }
+   if (r->py_types) {
+      HChar types[512];
+      pl_record_types_text(r, types, sizeof types);
+      VG_(umsg)("   Python objects: %s\n", types);
+   }
    pl_pp_pystack(r->py_stack);
    VG_(pp_ExeContext)(r->where);
 }
@@ -266,6 +271,80 @@ static ExeContext* representative ( VgHashTable* canon, VgHashTable* memo,
    return c->rep;
 }
 
+/*------------------------------------------------------------*/
+/*--- Python object types per record                       ---*/
+/*------------------------------------------------------------*/
+
+static void add_type ( PL_Record* r, Addr type )
+{
+   if (r->py_types == NULL)
+      r->py_types = VG_(newXA)(VG_(malloc), "pl.report.types", VG_(free),
+                               sizeof(PL_TypeCount));
+   for (Word i = 0; i < VG_(sizeXA)(r->py_types); i++) {
+      PL_TypeCount* tc = VG_(indexXA)(r->py_types, i);
+      if (tc->type == type) { tc->n++; return; }
+   }
+   PL_TypeCount tc = { type, 1 };
+   VG_(addToXA)(r->py_types, &tc);
+}
+
+/* Names and counts, merged by name (two type objects can share one),
+   most frequent first, then by name. */
+typedef struct { HChar name[96]; ULong n; } NamedCount;
+
+static Int cmp_named ( const void* a, const void* b )
+{
+   const NamedCount* x = a;
+   const NamedCount* y = b;
+   if (x->n != y->n) return x->n > y->n ? -1 : 1;
+   return VG_(strcmp)(x->name, y->name);
+}
+
+static NamedCount* named_types ( const PL_Record* r, /*OUT*/UInt* n )
+{
+   *n = 0;
+   if (r->py_types == NULL) return NULL;
+   UInt m = VG_(sizeXA)(r->py_types);
+   NamedCount* out = VG_(malloc)("pl.report.named", (m + 1) * sizeof *out);
+   for (UInt i = 0; i < m; i++) {
+      const PL_TypeCount* tc = VG_(indexXA)(r->py_types, i);
+      HChar name[96];
+      pl_pyobj_type_name(tc->type, name, sizeof name);
+      UInt j;
+      for (j = 0; j < *n; j++)
+         if (VG_(strcmp)(out[j].name, name) == 0) break;
+      if (j == *n) {
+         VG_(strcpy)(out[j].name, name);
+         out[j].n = 0;
+         (*n)++;
+      }
+      out[j].n += tc->n;
+   }
+   VG_(ssort)(out, *n, sizeof *out, cmp_named);
+   return out;
+}
+
+void pl_record_types_text ( const PL_Record* r, HChar* buf, SizeT sz )
+{
+   UInt n;
+   NamedCount* nc = named_types(r, &n);
+   SizeT len = 0;
+   buf[0] = '\0';
+   for (UInt i = 0; i < n && len + 1 < sz; i++)
+      len += VG_(snprintf)(buf + len, sz - len, "%s%s x%llu",
+                           i ? ", " : "", nc[i].name, nc[i].n);
+   if (nc) VG_(free)(nc);
+}
+
+void pl_record_types_json ( const PL_Record* r, XArray* xa )
+{
+   UInt n;
+   NamedCount* nc = named_types(r, &n);
+   for (UInt i = 0; i < n; i++)
+      VG_(xaprintf)(xa, "%s\"%s\": %llu", i ? ", " : "", nc[i].name, nc[i].n);
+   if (nc) VG_(free)(nc);
+}
+
 /* Build the records of one scan into a fresh OSet; *arr gets them
    sorted for printing. */
 static OSet* build_records ( const PL_ScanResult* s,
@@ -292,6 +371,8 @@ static OSet* build_records ( const PL_ScanResult* s,
       }
       r->bytes += b->szB;
       r->blocks++;
+      if (s->py_type && s->py_type[i])
+         add_type(r, s->py_type[i]);
       if (s->kind[i] == PL_KDefinite)
          r->indirect_bytes += s->indirect_szB[i];
    }
@@ -415,6 +496,8 @@ void pl_leak_check ( ThreadId tid, PL_When when, const HChar* label,
 
    pl_json_add_check(when, label, &t, recs, n);
 
+   for (UInt i = 0; i < n; i++)
+      if (recs[i]->py_types) VG_(deleteXA)(recs[i]->py_types);
    VG_(free)(recs);
    VG_(OSetGen_Destroy)(set);
 }

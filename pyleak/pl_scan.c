@@ -59,6 +59,7 @@ static PL_Block** sc_blocks;
 static UInt       sc_n;
 static Extra*     sc_extra;
 static SizeT*     sc_indirect;     /* per clique leader */
+static Addr*      sc_type;         /* per block: Python type, or 0 */
 static Int*       sc_stack;        /* mark stack of block indices */
 static Int        sc_top;
 static Addr       sc_lo, sc_hi;    /* [lowest start, highest end) */
@@ -420,10 +421,11 @@ void pl_scan ( /*OUT*/PL_ScanResult* res )
    }
 
    /* Which blocks are Python objects, and where the object starts. */
+   sc_type = VG_(calloc)("pl.scan.type", sc_n + 1, sizeof(Addr));
    pl_pyobj_begin();
    for (UInt i = 0; i < sc_n; i++) {
       Bool gc = False;
-      Int off = pl_pyobj_offset(sc_blocks[i], &gc);
+      Int off = pl_pyobj_offset(sc_blocks[i], &gc, &sc_type[i]);
       sc_extra[i].obj_off = (off >= 0 && off < NO_OBJ) ? (UChar)off : NO_OBJ;
       sc_extra[i].gc = gc;
       if (UNLIKELY(pl_clo_debug_ptr_size)
@@ -450,6 +452,7 @@ void pl_scan ( /*OUT*/PL_ScanResult* res )
    res->blocks       = sc_blocks;
    res->n_blocks     = sc_n;
    res->indirect_szB = sc_indirect;
+   res->py_type      = sc_type;
    res->kind         = VG_(malloc)("pl.scan.kind", sc_n + 1);
    for (UInt i = 0; i < sc_n; i++) {
       switch (sc_extra[i].state) {
@@ -470,5 +473,6 @@ void pl_scan_free ( PL_ScanResult* res )
    if (res->blocks) VG_(free)(res->blocks);
    VG_(free)(res->kind);
    VG_(free)(res->indirect_szB);
+   VG_(free)(res->py_type);
    VG_(memset)(res, 0, sizeof *res);
 }
