@@ -357,12 +357,24 @@ void pl_python_poll ( void )
    hides objects is replaced by its nearest equivalent that does not;
    "malloc" and "malloc_debug" are kept (pyleak looks past the debug
    hooks' headers).  Anything else is CPython's to reject. */
-UWord pl_python_pythonmalloc ( const HChar* user )
+UWord pl_python_pythonmalloc ( const HChar* client_value )
 {
    static Bool said;
    UWord answer = 0;
    const HChar* note = NULL;
-   if (user == NULL || !pl_readable((Addr)user, 1) || user[0] == '\0') {
+   /* A guarded copy of the client's string (longer values are no
+      allocator name anyway). */
+   HChar user[64];
+   SizeT i = 0;
+   if (client_value != NULL) {
+      for (; i + 1 < sizeof user; i++) {
+         UChar c;
+         if (!pl_rd8((Addr)client_value + i, &c) || c == 0) break;
+         user[i] = c;
+      }
+   }
+   user[i] = '\0';
+   if (user[0] == '\0') {
       answer = 1;
    } else if (VG_(strcmp)(user, "pymalloc") == 0) {
       answer = 1;
@@ -430,10 +442,21 @@ static Bool hint_given;
    pyenv shim (a bash script named python3) runs the real interpreter
    this way; without --trace-children=yes pyleak would silently
    vanish with the old process image, so say why. */
-void pl_python_before_exec ( const HChar* path )
+void pl_python_before_exec ( const HChar* client_path )
 {
    if (hint_given || pl_py.found || tracing_children()) return;
-   if (path == NULL || !pl_readable((Addr)path, 1)) return;
+   /* The path is the client's: copy it with guarded reads (a bad
+      pointer is the kernel's to reject with EFAULT, not ours to
+      crash on). */
+   HChar path[1024];
+   SizeT i;
+   for (i = 0; i + 1 < sizeof path; i++) {
+      UChar c;
+      if (!pl_rd8((Addr)client_path + i, &c)) return;
+      path[i] = c;
+      if (c == 0) break;
+   }
+   path[i] = '\0';
    const HChar* base = VG_(strrchr)(path, '/');
    base = base ? base + 1 : path;
    if (VG_(strncmp)(base, "python", 6) != 0) return;
