@@ -186,6 +186,14 @@ void pl_json_add_check ( PL_When when, const HChar* label,
 void pl_json_finish ( Int exit_code, Bool exited, Int fatal_sig );
 
 /* Small helpers */
+
+/* FNV-1a over N words, for the caches keyed by stacks. */
+static inline UWord pl_hash_words ( const UWord* w, UInt n )
+{
+   UWord h = 0xcbf29ce484222325ULL ^ n;
+   for (UInt i = 0; i < n; i++) { h ^= w[i]; h *= 0x100000001b3ULL; }
+   return h ^ (h >> 29);
+}
 #define PL_MALLOC(cc, sz)  VG_(malloc)((cc), (sz))
 
 #endif /* __PL_INCLUDE_H */

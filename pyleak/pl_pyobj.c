@@ -56,16 +56,16 @@ void pl_pyobj_end ( void )
    }
 }
 
+/* A type's name: a non-empty printable C string of under 256 bytes. */
 static Bool name_ok ( Addr name )
 {
-   if (!pl_readable(name, 1)) return False;
-   for (Int i = 0; i < 256; i++) {
-      UChar c;
-      if (!pl_rd8(name + i, &c)) return False;
-      if (c == 0) return i > 0;
-      if (c < 0x20 || c == 0x7f) return False;
-   }
-   return False;
+   HChar buf[257];
+   Bool  whole;
+   SizeT len = pl_rd_cstr(name, buf, sizeof buf, &whole);
+   if (!whole || len == 0) return False;
+   for (SizeT i = 0; i < len; i++)
+      if ((UChar)buf[i] < 0x20 || (UChar)buf[i] == 0x7f) return False;
+   return True;
 }
 
 /* A static type lives in an object file's data.  Interpreter
@@ -152,14 +152,14 @@ Int pl_pyobj_offset ( const PL_Block* b, /*OUT*/Bool* is_gc,
 void pl_pyobj_type_name ( Addr tp, HChar* buf, SizeT sz )
 {
    ULong name;
-   SizeT i = 0;
-   if (pl_py.lay && pl_rd64(tp + pl_py.lay->tp_name, &name)) {
-      for (; i + 1 < sz; i++) {
-         UChar c;
-         if (!pl_rd8(name + i, &c) || c == 0) break;
-         buf[i] = (c < 0x20 || c == '"' || c == '\\') ? '?' : c;
-      }
-   }
-   if (i == 0 && sz > 3) { buf[0] = '?'; buf[1] = '?'; buf[2] = '?'; i = 3; }
-   buf[i] = '\0';
+   Bool  whole;
+   SizeT len = 0;
+   buf[0] = '\0';
+   if (pl_py.lay && pl_rd64(tp + pl_py.lay->tp_name, &name))
+      len = pl_rd_cstr(name, buf, sz, &whole);
+   for (SizeT i = 0; i < len; i++)          /* safe in JSON and text */
+      if ((UChar)buf[i] < 0x20 || buf[i] == '"' || buf[i] == '\\')
+         buf[i] = '?';
+   if (len == 0 && sz > 3)
+      VG_(strcpy)(buf, "???");
 }

@@ -377,14 +377,10 @@ typedef struct {
 
 static SigEntry sigcache[N_SIGCACHE];
 
+/* FrameKey is two words, without padding. */
 static UWord hash_keys ( const FrameKey* k, UInt n )
 {
-   UWord h = 0xcbf29ce484222325ULL ^ n;
-   for (UInt i = 0; i < n; i++) {
-      h ^= k[i].code;  h *= 0x100000001b3ULL;
-      h ^= (UWord)k[i].off;  h *= 0x100000001b3ULL;
-   }
-   return h ^ (h >> 29);
+   return pl_hash_words((const UWord*)k, 2 * n);
 }
 
 static UInt decode ( const FrameKey* keys, UInt n )

@@ -98,6 +98,20 @@ Bool pl_rd8 ( Addr a, UChar* v )
    return True;
 }
 
+SizeT pl_rd_cstr ( Addr a, HChar* buf, SizeT sz, Bool* whole )
+{
+   SizeT i = 0;
+   *whole = False;
+   for (; i + 1 < sz; i++) {
+      UChar c;
+      if (!pl_rd8(a + i, &c)) break;
+      if (c == 0) { *whole = True; break; }
+      buf[i] = c;
+   }
+   buf[i] = '\0';
+   return i;
+}
+
 /* Append code point CP as UTF-8; returns the new length. */
 static SizeT put_utf8 ( HChar* buf, SizeT len, SizeT sz, UInt cp )
 {
@@ -365,15 +379,10 @@ UWord pl_python_pythonmalloc ( const HChar* client_value )
    /* A guarded copy of the client's string (longer values are no
       allocator name anyway). */
    HChar user[64];
-   SizeT i = 0;
-   if (client_value != NULL) {
-      for (; i + 1 < sizeof user; i++) {
-         UChar c;
-         if (!pl_rd8((Addr)client_value + i, &c) || c == 0) break;
-         user[i] = c;
-      }
-   }
-   user[i] = '\0';
+   Bool  whole;
+   user[0] = '\0';
+   if (client_value != NULL)
+      pl_rd_cstr((Addr)client_value, user, sizeof user, &whole);
    if (user[0] == '\0') {
       answer = 1;
    } else if (VG_(strcmp)(user, "pymalloc") == 0) {
@@ -449,14 +458,9 @@ void pl_python_before_exec ( const HChar* client_path )
       pointer is the kernel's to reject with EFAULT, not ours to
       crash on). */
    HChar path[1024];
-   SizeT i;
-   for (i = 0; i + 1 < sizeof path; i++) {
-      UChar c;
-      if (!pl_rd8((Addr)client_path + i, &c)) return;
-      path[i] = c;
-      if (c == 0) break;
-   }
-   path[i] = '\0';
+   Bool  whole;
+   SizeT len = pl_rd_cstr((Addr)client_path, path, sizeof path, &whole);
+   if (!whole && len + 1 < sizeof path) return;      /* unreadable */
    const HChar* base = VG_(strrchr)(path, '/');
    base = base ? base + 1 : path;
    if (VG_(strncmp)(base, "python", 6) != 0) return;

@@ -122,6 +122,11 @@ Bool pl_readable ( Addr a, SizeT n );
 Bool pl_rd64 ( Addr a, /*OUT*/ULong* v );
 Bool pl_rd32 ( Addr a, /*OUT*/UInt* v );
 Bool pl_rd8  ( Addr a, /*OUT*/UChar* v );
+/* Copy the C string at client address A into BUF (at most SZ-1 bytes,
+   always NUL-terminated), stopping at its NUL or at an unreadable
+   byte.  Returns the length copied; *WHOLE says whether the NUL was
+   reached. */
+SizeT pl_rd_cstr ( Addr a, HChar* buf, SizeT sz, /*OUT*/Bool* whole );
 void pl_readable_flush ( void );
 
 /* Copy a Python str object's text (UTF-8) into BUF (NUL-terminated,

@@ -255,8 +255,7 @@ static ExeContext* representative ( VgHashTable* canon, VgHashTable* memo,
    get_ips(ec, &cmp_a);
    UInt m = native_cut(&cmp_a);
    const Addr* ips = cmp_a.ips;
-   UWord h = 0xcbf29ce484222325ULL ^ m;
-   for (UInt i = 0; i < m; i++) { h ^= ips[i]; h *= 0x100000001b3ULL; }
+   UWord h = pl_hash_words(ips, m);
    Canon probe = { NULL, h, m, ec, NULL };
    Canon* c = VG_(HT_gen_lookup)(canon, &probe, cmp_canon);
    if (c == NULL) {
