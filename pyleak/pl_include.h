@@ -82,15 +82,22 @@ extern SizeT pl_clo_freelist_vol;       /* --freelist-vol */
 /*--- Leak kinds and options                               ---*/
 /*------------------------------------------------------------*/
 
-/* The leak kinds of the core issue.  The order is the order of the
-   LEAK SUMMARY; the JSON names are in pl_kind_name. */
+/* The leak kinds.  The order is the order of the LEAK SUMMARY; the
+   JSON names are in pl_kind_name.  The Python kinds appear only when
+   an interpreter was found (see pl_scan.c for what each means). */
 typedef enum {
    PL_KDefinite = 0,
    PL_KIndirect,
    PL_KPossible,
-   PL_KReachableC,
+   PL_KLeakedRef,          /* a Python object held by a leaked reference */
+   PL_KCycle,              /* Python objects in an uncollected cycle */
+   PL_KReachablePy,        /* a reachable Python object */
+   PL_KReachableC,         /* a reachable non-object block */
    PL_NKinds
 } PL_Kind;
+
+/* Kinds whose records fold in the blocks of their group. */
+#define PL_KIND_FOLDS(k)  ((k) == PL_KLeakedRef || (k) == PL_KCycle)
 
 #define PL_KSET(k)   (1u << (k))
 #define PL_KSET_ALL  ((1u << PL_NKinds) - 1)
@@ -116,6 +123,8 @@ typedef struct {
    UChar*     kind;            /* PL_Kind per block */
    SizeT*     indirect_szB;    /* per block: bytes it alone retains */
    Addr*      py_type;         /* per block: its Python object's type, or 0 */
+   Int*       leader;          /* per block: the leader of the group of
+                                  lost blocks it joined, or -1 */
 } PL_ScanResult;
 
 void pl_scan ( /*OUT*/PL_ScanResult* res );
@@ -133,7 +142,15 @@ void pl_scan_free ( PL_ScanResult* res );
 /*--- Report                                               ---*/
 /*------------------------------------------------------------*/
 
-typedef enum { PL_WhenExit, PL_WhenRequest } PL_When;
+/* When a check runs.  PL_WhenTeardown is the check at exit after a
+   check at finalisation (--check-at=finalize): it reports what
+   interpreter teardown left, quietly, and raises no errors. */
+typedef enum { PL_WhenExit, PL_WhenRequest, PL_WhenFinalize,
+               PL_WhenTeardown } PL_When;
+
+typedef enum { PL_AtFinalize, PL_AtExit, PL_AtBoth } PL_CheckAt;
+extern PL_CheckAt pl_clo_check_at;        /* --check-at */
+extern UInt       pl_finalize_checks;     /* checks made at finalisation */
 
 /* Totals of the last check, for the COUNT_LEAKS client requests. */
 typedef struct {
@@ -165,7 +182,9 @@ struct _PL_Record {
    UInt        py_stack;      /* Python stack id, 0: none */
    ULong       bytes;
    ULong       blocks;
-   ULong       indirect_bytes;
+   ULong       indirect_bytes;  /* definite: lost only through it;
+                                   leaked-ref: retained by it */
+   ULong       indirect_blocks; /* leaked-ref: blocks retained */
    Bool        suppressed;
    XArray*     py_types;      /* of PL_TypeCount: the Python objects in
                                  the record's blocks, by type; or NULL */

@@ -29,6 +29,59 @@
 
 #define PL_ZERO_FILL_LIMIT  (4u * 1024 * 1024)
 
+/* Small-block reuse.  The core's arena allocator is built for
+   Valgrind's own needs: every malloc and free splits or merges
+   neighbours and walks size-class lists, and a freed block is rarely
+   the next one handed out.  A Python process allocates and frees small
+   blocks by the million, so freed blocks of up to PL_SMALL_MAX bytes
+   are kept on per-size-class LIFO lists (16-byte classes) and handed
+   out again directly, most recently freed first, as glibc's tcache
+   does: no arena work, and the memory is still in the CPU's caches.
+   Every arena block has room for its size rounded up to 16 bytes and
+   is at least 16-aligned (VG_MIN_MALLOC_SZB on amd64), so any freed
+   block of a class fits any request of that class; requests aligned to
+   more than 16 bytes skip the lists.  The lists hold at most
+   PL_SMALL_CACHE bytes; beyond that frees go to the arena.  Listed
+   blocks are arena memory, which the leak check never scans. */
+#define PL_SMALL_MAX     1024
+#define PL_SMALL_CACHE   (4u * 1024 * 1024)
+#define PL_N_CLASSES     (PL_SMALL_MAX / 16 + 1)
+
+static void* small_list[PL_N_CLASSES];      /* linked via first word */
+static SizeT small_bytes;
+
+static inline UInt small_class ( SizeT szB )
+{
+   return szB == 0 ? 1 : (UInt)((szB + 15) / 16);
+}
+
+static void* arena_alloc ( SizeT align, SizeT szB )
+{
+   if (szB <= PL_SMALL_MAX && align <= 16) {
+      UInt c = small_class(szB);
+      void* p = small_list[c];
+      if (p) {
+         small_list[c] = *(void**)p;
+         small_bytes  -= 16 * c;
+         return p;
+      }
+      return VG_(cli_malloc)(align, 16 * c);
+   }
+   return VG_(cli_malloc)(align, szB);
+}
+
+static void arena_free ( void* p, SizeT szB )
+{
+   if (szB <= PL_SMALL_MAX && small_bytes < PL_SMALL_CACHE) {
+      UInt c = small_class(szB);
+      *(void**)p    = small_list[c];
+      small_list[c] = p;
+      small_bytes  += 16 * c;
+      return;
+   }
+   VG_(cli_free)(p);
+}
+
 static void* new_block ( ThreadId tid, SizeT szB, SizeT align,
                          Bool is_zeroed, PL_AllocKind kind )
 {
@@ -36,7 +89,7 @@ static void* new_block ( ThreadId tid, SizeT szB, SizeT align,
       glibc refuses them, instead of tripping an arena assertion. */
    if ((Long)szB < 0)
       return NULL;
-   void* p = VG_(cli_malloc)(align, szB);
+   void* p = arena_alloc(align, szB);
    if (p == NULL)
       return NULL;
    if (is_zeroed || szB < PL_ZERO_FILL_LIMIT)
@@ -65,7 +118,7 @@ static SizeT     q_bytes;
 
 static void release ( PL_Block* b )
 {
-   VG_(cli_free)((void*)b->data);
+   arena_free((void*)b->data, b->szB);
    pl_shadow_release(b);
 }
 

@@ -150,8 +150,11 @@ void pl_json_add_check ( PL_When when, const HChar* label,
    n_checks++;
    VG_(xaprintf)(xa, "%s\n  {\"seq\": %u, \"when\": \"%s\", \"label\": ",
                  n_checks > 1 ? "," : "", n_checks,
-                 when == PL_WhenExit ? "exit" : "request");
+                 when == PL_WhenRequest  ? "request"
+                 : when == PL_WhenFinalize ? "finalize" : "exit");
    put_str(xa, label);
+   VG_(xaprintf)(xa, ", \"teardown\": %s",
+                 when == PL_WhenTeardown ? "true" : "false");
 
    VG_(xaprintf)(xa, ",\n   \"summary\": {");
    for (Int k = 0; k < PL_NKinds; k++)
@@ -166,10 +169,16 @@ void pl_json_add_check ( PL_When when, const HChar* label,
       const PL_Record* r = recs[i];
       VG_(xaprintf)(xa, "%s\n    {\"kind\": \"%s\", \"bytes\": %llu,"
                     " \"blocks\": %llu, \"indirect_bytes\": %llu,"
-                    " \"suppressed\": %s, \"native_stack\": [",
+                    " \"suppressed\": %s,",
                     i ? "," : "", pl_kind_name[r->kind], r->bytes,
-                    r->blocks, r->indirect_bytes,
+                    r->blocks,
+                    r->kind == PL_KDefinite ? r->indirect_bytes : 0ULL,
                     r->suppressed ? "true" : "false");
+      if (r->kind == PL_KLeakedRef)
+         VG_(xaprintf)(xa, " \"retained_bytes\": %llu,"
+                       " \"retained_blocks\": %llu,",
+                       r->indirect_bytes, r->indirect_blocks);
+      VG_(xaprintf)(xa, " \"native_stack\": [");
       VG_(apply_ExeContext)(put_frame, xa, r->where);
       VG_(xaprintf)(xa, "], \"python_stack\": [");
       const PL_PyStack* ps = pl_pystack_get(r->py_stack);

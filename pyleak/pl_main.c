@@ -30,14 +30,20 @@
 
 PL_LeakCheckMode pl_clo_leak_check  = PL_LCFull;
 UInt             pl_clo_show_kinds  = PL_KSET(PL_KDefinite)
-                                      | PL_KSET(PL_KPossible);
+                                      | PL_KSET(PL_KPossible)
+                                      | PL_KSET(PL_KLeakedRef)
+                                      | PL_KSET(PL_KCycle);
 UInt             pl_clo_error_kinds = PL_KSET(PL_KDefinite)
                                       | PL_KSET(PL_KIndirect)
-                                      | PL_KSET(PL_KPossible);
+                                      | PL_KSET(PL_KPossible)
+                                      | PL_KSET(PL_KLeakedRef)
+                                      | PL_KSET(PL_KCycle);
 const HChar*     pl_clo_json_file   = NULL;
+PL_CheckAt       pl_clo_check_at    = PL_AtFinalize;
+UInt             pl_finalize_checks = 0;
 
 /* Parse a comma-separated set of leak kinds, "all" or "none".
-   "reachable" is accepted for "reachable-c", memcheck users type it. */
+   "reachable" (memcheck's word) means both reachable kinds. */
 static Bool parse_kinds ( const HChar* val, /*OUT*/UInt* set )
 {
    if (VG_(strcmp)(val, "all") == 0)  { *set = PL_KSET_ALL; return True; }
@@ -53,8 +59,11 @@ static Bool parse_kinds ( const HChar* val, /*OUT*/UInt* set )
          if (VG_(strlen)(pl_kind_name[k]) == len
              && VG_(strncmp)(p, pl_kind_name[k], len) == 0)
             break;
-      if (k == PL_NKinds && len == 9 && VG_(strncmp)(p, "reachable", 9) == 0)
+      if (k == PL_NKinds && len == 9
+          && VG_(strncmp)(p, "reachable", 9) == 0) {
+         s |= PL_KSET(PL_KReachablePy);       /* and reachable-c below */
          k = PL_KReachableC;
+      }
       if (k == PL_NKinds)
          return False;
       s |= PL_KSET(k);
@@ -83,14 +92,23 @@ static Bool pl_process_cmd_line_option ( const HChar* arg )
    else if VG_STR_CLO(arg, "--show-leak-kinds", v) {
       if (!parse_kinds(v, &pl_clo_show_kinds))
          VG_(fmsg_bad_option)(arg, "expected a comma-separated set of"
-                              " definite, indirect, possible, reachable-c,"
-                              " or all, or none\n");
+                              " definite, indirect, possible, leaked-ref,"
+                              " uncollected-cycle, reachable-python,"
+                              " reachable-c, reachable, or all, or none\n");
    }
    else if VG_STR_CLO(arg, "--errors-for-leak-kinds", v) {
       if (!parse_kinds(v, &pl_clo_error_kinds))
          VG_(fmsg_bad_option)(arg, "expected a comma-separated set of"
-                              " definite, indirect, possible, reachable-c,"
-                              " or all, or none\n");
+                              " definite, indirect, possible, leaked-ref,"
+                              " uncollected-cycle, reachable-python,"
+                              " reachable-c, reachable, or all, or none\n");
+   }
+   else if VG_XACT_CLO(arg, "--check-at=finalize", pl_clo_check_at,
+                       PL_AtFinalize) {}
+   else if VG_XACT_CLO(arg, "--check-at=exit", pl_clo_check_at, PL_AtExit) {}
+   else if VG_XACT_CLO(arg, "--check-at=both", pl_clo_check_at, PL_AtBoth) {}
+   else if VG_STR_CLO(arg, "--check-at", v) {
+      VG_(fmsg_bad_option)(arg, "expected finalize, exit or both\n");
    }
    else if VG_BINT_CLO(arg, "--py-depth", pl_clo_py_depth, 1, 256) {}
    else if VG_BOOL_CLO(arg, "--py-stacks", pl_clo_py_stacks) {}
@@ -112,11 +130,16 @@ static void pl_print_usage ( void )
 {
    VG_(printf)(
 "    --leak-check=no|summary|full     search for leaked memory at exit? [full]\n"
-"    --show-leak-kinds=kind1,kind2,.. which leak kinds to show? [definite,possible]\n"
+"    --show-leak-kinds=kind1,kind2,.. which leak kinds to show?\n"
+"                          [definite,possible,leaked-ref,uncollected-cycle]\n"
 "    --errors-for-leak-kinds=kind1,.. which leak kinds are errors?\n"
-"                                            [definite,indirect,possible]\n"
-"        where kind is one of: definite indirect possible reachable-c\n"
-"        (reachable is accepted for reachable-c), or all, or none\n"
+"                 [definite,indirect,possible,leaked-ref,uncollected-cycle]\n"
+"        where kind is one of: definite indirect possible leaked-ref\n"
+"        uncollected-cycle reachable-python reachable-c (reachable: both\n"
+"        reachable kinds), or all, or none\n"
+"    --check-at=finalize|exit|both    when a Python process is checked: when\n"
+"                                     the interpreter starts finalising, at\n"
+"                                     exit, or both [finalize]\n"
 "    --json-file=<file>               write the results as JSON to <file>;\n"
 "                                     %%p, %%q{ENV} expand as in --log-file\n"
 "    --py-depth=<n>                   Python frames kept per allocation [32]\n"
@@ -145,9 +168,10 @@ static void count_leaks ( UWord* arg, Bool blocks )
 {
    const PL_Totals* t = &pl_last_totals;
    const ULong* v = blocks ? t->blocks : t->bytes;
-   *(UWord*)arg[1] = v[PL_KDefinite] + v[PL_KIndirect];
+   *(UWord*)arg[1] = v[PL_KDefinite] + v[PL_KIndirect] + v[PL_KLeakedRef]
+                     + v[PL_KCycle];
    *(UWord*)arg[2] = v[PL_KPossible];
-   *(UWord*)arg[3] = v[PL_KReachableC];
+   *(UWord*)arg[3] = v[PL_KReachablePy] + v[PL_KReachableC];
    *(UWord*)arg[4] = blocks ? t->suppressed_blocks : t->suppressed_bytes;
 }
 
@@ -168,6 +192,25 @@ static Bool pl_handle_client_request ( ThreadId tid, UWord* arg,
    case VG_USERREQ__COUNT_LEAK_BLOCKS:
       count_leaks(arg, True);
       *ret = 0;
+      return True;
+   case VG_USERREQ__PYLEAK_PRIVATE_FINALIZE_FN:
+      /* Only when the check at finalisation will run: otherwise the
+         program's shutdown is left exactly as it would be. */
+      *ret = 0;
+      if (pl_py.found && pl_clo_check_at != PL_AtExit
+          && pl_clo_leak_check != PL_LCNo) {
+         if (arg[1] == 0) *ret = pl_py.fn_is_initialized;
+         if (arg[1] == 1) *ret = pl_py.fn_gc_is_enabled;
+         if (arg[1] == 2) *ret = pl_py.fn_gc_collect;
+      }
+      return True;
+   case VG_USERREQ__PYLEAK_PRIVATE_FINALIZE:
+      *ret = 0;
+      if (pl_py.found && pl_clo_check_at != PL_AtExit
+          && pl_clo_leak_check != PL_LCNo) {
+         pl_finalize_checks++;
+         pl_leak_check(tid, PL_WhenFinalize, NULL, pl_clo_leak_check);
+      }
       return True;
    case VG_USERREQ__PYLEAK_PRIVATE_PYTHONMALLOC:
       *ret = pl_python_pythonmalloc((const HChar*)arg[1]);
@@ -271,7 +314,10 @@ static void pl_fini ( Int exitcode_unused )
    pl_print_heap_summary();
 
    if (pl_clo_leak_check != PL_LCNo) {
-      pl_leak_check(1 /* the core's convention at exit */, PL_WhenExit,
+      Bool teardown = pl_finalize_checks > 0
+                      && pl_clo_check_at == PL_AtFinalize;
+      pl_leak_check(1 /* the core's convention at exit */,
+                    teardown ? PL_WhenTeardown : PL_WhenExit,
                     NULL, pl_clo_leak_check);
    } else if (VG_(clo_verbosity) > 0) {
       VG_(umsg)("For a detailed leak analysis, rerun with:"

@@ -33,7 +33,8 @@
 static const PL_PyLayout layout_310 = {
    .name = "3.10", .minor = 10,
    .rt_interp_head = 32, .is_next = 0, .is_threads_head = 8,
-   .ts_next = 8, .ts_thread_id = 176,
+   .is_freelists = { { 10040, 10680 }, { 10688, 11328 }, { 11336, 11976 } },
+   .ts_next = 8, .ts_thread_id = 176, .ts_datastack = -1,
    .ts_frame = 24, .ts_cframe = -1, .cf_frame = -1,
    .fr_code = 32, .fr_prev = 24, .fr_lasti = 96, .fr_instr = -1,
    .fr_owner = -1, .owner_generator = -1, .owner_cstack = -1,
@@ -50,7 +51,8 @@ static const PL_PyLayout layout_310 = {
 static const PL_PyLayout layout_311 = {
    .name = "3.11", .minor = 11,
    .rt_interp_head = 40, .is_next = 0, .is_threads_head = 16,
-   .ts_next = 8, .ts_thread_id = 152,
+   .is_freelists = { { 3872, 4512 }, { 4520, 5160 }, { 5168, 5808 } },
+   .ts_next = 8, .ts_thread_id = 152, .ts_datastack = 296,
    .ts_frame = -1, .ts_cframe = 56, .cf_frame = 8,
    .fr_code = 32, .fr_prev = 48, .fr_lasti = -1, .fr_instr = 56,
    .fr_owner = 69, .owner_generator = 1, .owner_cstack = -1,
@@ -67,7 +69,8 @@ static const PL_PyLayout layout_311 = {
 static const PL_PyLayout layout_312 = {
    .name = "3.12", .minor = 12,
    .rt_interp_head = 40, .is_next = 0, .is_threads_head = 72,
-   .ts_next = 8, .ts_thread_id = 136,
+   .is_freelists = { { 270072, 270712 }, { 270736, 272016 }, { 271376, 272020 } },
+   .ts_next = 8, .ts_thread_id = 136, .ts_datastack = 232,
    .ts_frame = -1, .ts_cframe = 56, .cf_frame = 0,
    .fr_code = 0, .fr_prev = 8, .fr_lasti = -1, .fr_instr = 56,
    .fr_owner = 70, .owner_generator = 1, .owner_cstack = 3,
@@ -84,7 +87,8 @@ static const PL_PyLayout layout_312 = {
 static const PL_PyLayout layout_313 = {
    .name = "3.13", .minor = 13,
    .rt_interp_head = 632, .is_next = 7264, .is_threads_head = 7344,
-   .ts_next = 8, .ts_thread_id = 152,
+   .is_freelists = { { 11208, 11848 }, { 11856, 12496 }, { 12504, 13144 } },
+   .ts_next = 8, .ts_thread_id = 152, .ts_datastack = 232,
    .ts_frame = 72, .ts_cframe = -1, .cf_frame = -1,
    .fr_code = 0, .fr_prev = 8, .fr_lasti = -1, .fr_instr = 56,
    .fr_owner = 70, .owner_generator = 1, .owner_cstack = 3,

@@ -116,6 +116,45 @@ static Bool debug_header ( Addr h )
    return True;
 }
 
+/* A type pointer in the right place is not enough: a block of
+   attribute values (3.11+) holds a class at some offset as often as an
+   instance does.  So the words around it must look like an object's
+   header too.
+   - The reference count: below 2^23, or immortal (3.12+: bit 31 of the
+     low half set, the high half clear).  Heap and static addresses,
+     which is what a non-object block would hold there, are larger.
+     0 is allowed: objects parked on a free list have a count of 0.
+   - With a GC header, the GC's doubly linked list must link back: the
+     next header's prev (flag bits masked) is this header.  An
+     untracked object (next == 0) has nothing to check. */
+static Bool header_ok ( Addr obj, Bool gc )
+{
+   ULong rc = *(const ULong*)obj;
+   Bool immortal = pl_py.lay->immortal && rc < (1ULL << 32)
+                   && (Int)(UInt)rc < 0;
+   if (rc >= (1ULL << 23) && !immortal)
+      return False;
+   if (gc) {
+      Addr  head = obj - 16;
+      ULong next = *(const ULong*)head, back;
+      if (next != 0
+          && ((next & 7) != 0 || !pl_rd64(next + 8, &back)
+              || (back & ~(ULong)3) != head))
+         return False;
+   }
+   return True;
+}
+
+SizeT pl_pyobj_hook_offset ( const PL_Block* b )
+{
+   SizeT off = 0, n = b->szB;
+   while (n >= 24 + 16 && debug_header(b->data + off)) {
+      off += 16;
+      n   -= 24;
+   }
+   return off;
+}
+
 Int pl_pyobj_offset ( const PL_Block* b, /*OUT*/Bool* is_gc,
                       /*OUT*/Addr* type )
 {
@@ -140,6 +179,8 @@ Int pl_pyobj_offset ( const PL_Block* b, /*OUT*/Bool* is_gc,
       SizeT need = (t->flags & TPFLAGS_UNICODE_SUBCLASS)
                    ? (SizeT)L->ascii_size : (SizeT)t->basicsize;
       if (expect != pre || need + pre > n) continue;
+      if (!header_ok(base + pre, (t->flags & TPFLAGS_HAVE_GC) != 0))
+         continue;
       *is_gc = (t->flags & TPFLAGS_HAVE_GC) != 0;
       *type  = tp;
       return (Int)(base - b->data) + pre;
@@ -162,4 +203,72 @@ void pl_pyobj_type_name ( Addr tp, HChar* buf, SizeT sz )
          buf[i] = '?';
    if (len == 0 && sz > 3)
       VG_(strcpy)(buf, "???");
+}
+
+/*------------------------------------------------------------*/
+/*--- Interpreter memory that holds no references          ---*/
+/*------------------------------------------------------------*/
+
+/* A data stack chunk: {previous, size (bytes, header included), top
+   (the saved slot index, for chunks below the current one), data[]};
+   the current chunk's live slots end at the thread's datastack_top
+   (the word after datastack_chunk in PyThreadState). */
+#define CHUNK_PREVIOUS 0
+#define CHUNK_SIZE     8
+#define CHUNK_TOP      16
+#define CHUNK_DATA     24
+#define FREELIST_SLOTS 80
+
+static void datastack_dead ( Addr ts, void (*add)(Addr, Addr) )
+{
+   const PL_PyLayout* L = pl_py.lay;
+   ULong chunk, top;
+   if (L->ts_datastack < 0 || !pl_rd64(ts + L->ts_datastack, &chunk)
+       || !pl_rd64(ts + L->ts_datastack + 8, &top))
+      return;
+   for (Int nc = 0; chunk && nc < 10000; nc++) {
+      ULong size, prev, saved;
+      if (!pl_rd64(chunk + CHUNK_SIZE, &size)
+          || !pl_rd64(chunk + CHUNK_PREVIOUS, &prev)
+          || size < CHUNK_DATA || size > (1ULL << 32))
+         return;
+      if (top >= chunk + CHUNK_DATA && top <= chunk + size)
+         add(top, chunk + size);
+      chunk = prev;
+      if (chunk == 0 || !pl_rd64(chunk + CHUNK_TOP, &saved))
+         return;
+      top = chunk + CHUNK_DATA + 8 * saved;
+   }
+}
+
+static void freelists_dead ( Addr interp, void (*add)(Addr, Addr) )
+{
+   const PL_PyLayout* L = pl_py.lay;
+   for (Int k = 0; k < 3; k++) {
+      UInt n;
+      Addr arr = interp + L->is_freelists[k].array;
+      if (L->is_freelists[k].array <= 0
+          || !pl_rd32(interp + L->is_freelists[k].count, &n)
+          || n > FREELIST_SLOTS)
+         continue;
+      add(arr + 8 * n, arr + 8 * FREELIST_SLOTS);
+   }
+}
+
+void pl_pyobj_dead_ranges ( void (*add)(Addr lo, Addr hi) )
+{
+   if (!pl_py.found) return;
+   const PL_PyLayout* L = pl_py.lay;
+   ULong interp;
+   if (!pl_rd64(pl_py.runtime + L->rt_interp_head, &interp)) return;
+   for (Int ni = 0; interp && ni < 256; ni++) {
+      freelists_dead(interp, add);
+      ULong t;
+      if (!pl_rd64(interp + L->is_threads_head, &t)) return;
+      for (Int nt = 0; t && nt < 100000; nt++) {
+         datastack_dead(t, add);
+         if (!pl_rd64(t + L->ts_next, &t)) break;
+      }
+      if (!pl_rd64(interp + L->is_next, &interp)) return;
+   }
 }

@@ -299,13 +299,42 @@ static Addr find_tstate ( ThreadId tid )
    return 0;
 }
 
-/* Long, not Int: the cache compares keys with memcmp, so no padding. */
+/* Long, not Int: the cache compares keys word by word, so no padding. */
 typedef struct { Addr code; Long off; } FrameKey;
+
+/* How many bytes from its start a frame's and a code object's fields
+   that the walk reads reach: each frame and each code object is
+   validated once, as one range, and its fields are then read
+   directly.  The walk runs at every allocation, and one validation per
+   field was a tenth of pyleak's time on Python workloads. */
+static const PL_PyLayout* spans_for;
+static SizeT frame_span, code_span;
+
+static void compute_spans ( const PL_PyLayout* L )
+{
+#  define REACH(var, off, sz)  if ((off) >= 0 && (SizeT)(off) + (sz) > var) \
+                                  var = (SizeT)(off) + (sz)
+   frame_span = code_span = 0;
+   REACH(frame_span, L->fr_code, 8);
+   REACH(frame_span, L->fr_prev, 8);
+   REACH(frame_span, L->fr_lasti, 4);
+   REACH(frame_span, L->fr_instr, 8);
+   REACH(frame_span, L->fr_owner, 1);
+   REACH(code_span, L->ob_type, 8);
+   REACH(code_span, L->co_firsttraceable, 4);
+#  undef REACH
+   spans_for = L;
+}
+
+#define FIELD64(base, off)  (*(const ULong*)((base) + (off)))
+#define FIELD32(base, off)  (*(const UInt*)((base) + (off)))
+#define FIELD8(base, off)   (*(const UChar*)((base) + (off)))
 
 /* Collect (code, offset) for up to MAX frames of TSTATE; returns n. */
 static UInt walk ( Addr ts, FrameKey* keys, UInt max )
 {
    const PL_PyLayout* L = pl_py.lay;
+   if (UNLIKELY(spans_for != L)) compute_spans(L);
    ULong f;
    if (L->ts_cframe >= 0) {
       ULong cf;
@@ -320,31 +349,26 @@ static UInt walk ( Addr ts, FrameKey* keys, UInt max )
       one; the bound also ends a chain that loops. */
    UInt limit = 2 * max + 16;
    for (UInt guard = 0; f && n < max && guard < limit; guard++) {
-      ULong code, prev;
-      if (!pl_rd64(f + L->fr_code, &code) || !pl_rd64(f + L->fr_prev, &prev))
-         break;
-      Long off = -1;
+      if (!pl_readable(f, frame_span)) break;
+      Addr code = FIELD64(f, L->fr_code);
+      Addr prev = FIELD64(f, L->fr_prev);
+      Long off  = -1;
       Bool keep = True;
       if (L->fr_lasti >= 0) {                       /* 3.10 */
-         UInt lasti;
-         if (!pl_rd32(f + L->fr_lasti, &lasti)) break;
-         off = (Int)lasti;                 /* -1: not started */
+         off = (Int)FIELD32(f, L->fr_lasti);        /* -1: not started */
       } else {                                      /* 3.11+ */
-         UChar owner;
-         ULong instr, tp;
-         UInt  firsttr = 0;
-         if (!pl_rd8(f + L->fr_owner, &owner)) break;
+         UChar owner = FIELD8(f, L->fr_owner);
          if (L->owner_cstack >= 0 && owner == L->owner_cstack) {
             keep = False;                           /* shim frame */
-         } else if (!pl_rd64(code + L->ob_type, &tp)
-                    || (pl_py.code_type && tp != pl_py.code_type)) {
+         } else if (!pl_readable(code, code_span)
+                    || (pl_py.code_type
+                        && FIELD64(code, L->ob_type) != pl_py.code_type)) {
             keep = False;                           /* not code */
-         } else if (!pl_rd64(f + L->fr_instr, &instr)) {
-            break;
          } else {
-            Addr start = code + L->co_code_adaptive;
-            if (L->co_firsttraceable >= 0)
-               (void)pl_rd32(code + L->co_firsttraceable, &firsttr);
+            ULong instr   = FIELD64(f, L->fr_instr);
+            Addr  start   = code + L->co_code_adaptive;
+            UInt  firsttr = L->co_firsttraceable >= 0
+                               ? FIELD32(code, L->co_firsttraceable) : 0;
             if (owner != L->owner_generator
                 && instr < start + 2 * (ULong)firsttr)
                keep = False;                        /* not started yet */
@@ -410,9 +434,13 @@ UInt pl_pystack_capture ( ThreadId tid )
 
    UWord h = hash_keys(keys, n);
    SigEntry* e = &sigcache[h % N_SIGCACHE];
-   if (e->hash == h && e->gen == code_gen && e->n == n
-       && VG_(memcmp)(e->keys, keys, n * sizeof(FrameKey)) == 0)
-      return e->id;
+   if (e->hash == h && e->gen == code_gen && e->n == n) {
+      UInt i = 0;          /* VG_(memcmp) goes byte by byte: too slow */
+      while (i < n && e->keys[i].code == keys[i].code
+             && e->keys[i].off == keys[i].off)
+         i++;
+      if (i == n) return e->id;
+   }
 
    UInt id = decode(keys, n);
    if (e->keys) VG_(free)(e->keys);

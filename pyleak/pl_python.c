@@ -47,23 +47,24 @@ static PL_PyLayout layout_from_debug_offsets;
 /* Readable client segments seen recently.  Segments only lose
    readability through munmap, mprotect, mremap or brk, and the
    trackers in pl_main.c flush this cache on each of them. */
-#define N_RCACHE 8
-static struct { Addr lo, hi; } rcache[N_RCACHE];   /* [lo, hi] */
+PL_RSeg pl_rcache[PL_N_RCACHE] =             /* [lo, hi]; empty: lo > hi */
+   { [0 ... PL_N_RCACHE - 1] = { 1, 0 } };
 static UInt rcache_next;
 
 void pl_readable_flush ( void )
 {
-   VG_(memset)(rcache, 0, sizeof rcache);
+   for (UInt i = 0; i < PL_N_RCACHE; i++) {
+      pl_rcache[i].lo = 1;
+      pl_rcache[i].hi = 0;
+   }
 }
 
-Bool pl_readable ( Addr a, SizeT n )
+/* The cache missed (pl_readable, in pl_python.h, looked). */
+Bool pl_readable_slow ( Addr a, SizeT n )
 {
    if (n == 0) return True;
    Addr last = a + n - 1;
    if (last < a || a < 4096) return False;
-   for (UInt i = 0; i < N_RCACHE; i++)
-      if (a >= rcache[i].lo && last <= rcache[i].hi && rcache[i].hi)
-         return True;
    NSegment const* seg = VG_(am_find_nsegment)(a);
    if (seg == NULL || !seg->hasR)
       return False;
@@ -71,9 +72,9 @@ Bool pl_readable ( Addr a, SizeT n )
       return False;
    if (last > seg->end)
       return VG_(am_is_valid_for_client)(a, n, VKI_PROT_READ);
-   rcache[rcache_next].lo = seg->start;
-   rcache[rcache_next].hi = seg->end;
-   rcache_next = (rcache_next + 1) % N_RCACHE;
+   pl_rcache[rcache_next].lo = seg->start;
+   pl_rcache[rcache_next].hi = seg->end;
+   rcache_next = (rcache_next + 1) % PL_N_RCACHE;
    return True;
 }
 
@@ -170,11 +171,13 @@ Bool pl_py_str ( Addr o, HChar* buf, SizeT sz )
 
 /* The symbols pyleak wants from .dynsym. */
 enum { S_Runtime, S_PyVersion, S_CodeType, S_EvalFrame, S_NegRefcnt,
-       S_ForgetRef, S_Initialize, S_TypeType, S_N };
+       S_ForgetRef, S_Initialize, S_TypeType, S_IsInitialized,
+       S_GCIsEnabled, S_GCCollect, S_TupleType, S_N };
 static const HChar* const wanted[S_N] = {
    "_PyRuntime", "Py_Version", "PyCode_Type", "_PyEval_EvalFrameDefault",
    "_Py_NegativeRefcount", "_Py_ForgetReference", "Py_Initialize",
-   "PyType_Type"
+   "PyType_Type", "Py_IsInitialized", "PyGC_IsEnabled", "PyGC_Collect",
+   "PyTuple_Type"
 };
 
 /*------------------------------------------------------------*/
@@ -323,10 +326,18 @@ static void examine ( const DebugInfo* di )
    pl_py.runtime     = rt_sec->sh_addr + bias;
    pl_py.code_type   = sym[S_CodeType].def ? sym[S_CodeType].sym.st_value + bias : 0;
    pl_py.type_type   = sym[S_TypeType].def ? sym[S_TypeType].sym.st_value + bias : 0;
+   pl_py.tuple_type  = sym[S_TupleType].def ? sym[S_TupleType].sym.st_value + bias : 0;
    if (sym[S_EvalFrame].def) {
       pl_py.eval_lo = sym[S_EvalFrame].sym.st_value + bias;
       pl_py.eval_hi = pl_py.eval_lo + sym[S_EvalFrame].sym.st_size;
    }
+   /* What the preload calls before the finalize-time check. */
+   pl_py.fn_is_initialized = sym[S_IsInitialized].def
+                             ? sym[S_IsInitialized].sym.st_value + bias : 0;
+   pl_py.fn_gc_is_enabled  = sym[S_GCIsEnabled].def
+                             ? sym[S_GCIsEnabled].sym.st_value + bias : 0;
+   pl_py.fn_gc_collect     = sym[S_GCCollect].def
+                             ? sym[S_GCCollect].sym.st_value + bias : 0;
    pl_py.text_lo     = VG_(DebugInfo_get_text_avma)(di);
    pl_py.text_hi     = pl_py.text_lo + VG_(DebugInfo_get_text_size)(di);
    pl_py.hexversion  = hex;

@@ -35,8 +35,17 @@ typedef struct {
    Int    rt_interp_head;
    Int    is_next;
    Int    is_threads_head;
+   /* The interpreter's pointer-array free lists (lists, dicts, dict
+      keys; 80 slots each, every supported version): {array, int count}
+      offsets in PyInterpreterState.  Slots at and above the count are
+      stale.  Tuples and floats chain their free lists through the
+      objects themselves and leave nothing stale. */
+   struct { Int array, count; } is_freelists[3];
    Int    ts_next;
    Int    ts_thread_id;        /* == pthread_self() == guest FS base */
+   Int    ts_datastack;        /* 3.11+: datastack_chunk, followed by
+                                  datastack_top and datastack_limit;
+                                  -1 on 3.10 (frames are objects) */
 
    /* The thread's innermost frame: *(tstate + ts_frame) when
       ts_cframe < 0, else *(*(tstate + ts_cframe) + cf_frame). */
@@ -91,7 +100,11 @@ typedef struct {
    Addr         runtime;       /* &_PyRuntime */
    Addr         code_type;     /* &PyCode_Type */
    Addr         type_type;     /* &PyType_Type */
+   Addr         tuple_type;    /* &PyTuple_Type */
    Addr         eval_lo, eval_hi;   /* _PyEval_EvalFrameDefault */
+   Addr         fn_is_initialized;  /* Py_IsInitialized, or 0 */
+   Addr         fn_gc_is_enabled;   /* PyGC_IsEnabled, or 0 */
+   Addr         fn_gc_collect;      /* PyGC_Collect, or 0 */
    Addr         text_lo, text_hi;   /* the interpreter's code */
    UInt         hexversion;    /* PY_VERSION_HEX, 0 if unknown */
    Bool         debug_build;   /* Py_DEBUG */
@@ -118,7 +131,19 @@ UWord pl_python_pythonmalloc ( const HChar* user_value );
    crash the tool: every such pointer is checked first against the
    address-space manager (with a small cache of readable segments,
    flushed when the client unmaps or reprotects memory). */
-Bool pl_readable ( Addr a, SizeT n );
+#define PL_N_RCACHE 8
+typedef struct { Addr lo, hi; } PL_RSeg;
+extern PL_RSeg pl_rcache[PL_N_RCACHE];
+Bool pl_readable_slow ( Addr a, SizeT n );
+static inline Bool pl_readable ( Addr a, SizeT n )
+{
+   Addr last = a + n - 1;
+   if (LIKELY(n != 0 && last >= a))
+      for (UInt i = 0; i < PL_N_RCACHE; i++)
+         if (a >= pl_rcache[i].lo && last <= pl_rcache[i].hi)
+            return True;
+   return pl_readable_slow(a, n);
+}
 Bool pl_rd64 ( Addr a, /*OUT*/ULong* v );
 Bool pl_rd32 ( Addr a, /*OUT*/UInt* v );
 Bool pl_rd8  ( Addr a, /*OUT*/UChar* v );
@@ -144,6 +169,17 @@ void pl_pyobj_end   ( void );
    *IS_GC: it has a GC header (just before the object). */
 Int  pl_pyobj_offset ( const struct _PL_Block* b, /*OUT*/Bool* is_gc,
                        /*OUT*/Addr* type );
+/* Call ADD(lo, hi) for each range of interpreter memory that holds
+   stale object pointers, not references: the dead part of each
+   thread's data stack (3.11+), above its top, where returned frames
+   leave their slots; and the unused slots of the list, dict and
+   dict-keys free lists, which keep the address of every object they
+   ever handed out.  The scan leaves them out of the roots. */
+void pl_pyobj_dead_ranges ( void (*add)(Addr lo, Addr hi) );
+/* Bytes of CPython debug-hook headers (PYTHONMALLOC=malloc_debug, and
+   what a debug build allocates before it reads PYTHONMALLOC) at the
+   start of block B: the pointer the program holds is past them. */
+SizeT pl_pyobj_hook_offset ( const struct _PL_Block* b );
 /* The name of the type object at TP, printable, into BUF. */
 void pl_pyobj_type_name ( Addr tp, HChar* buf, SizeT sz );
 

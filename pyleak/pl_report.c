@@ -23,11 +23,32 @@
 #include "pl_python.h"
 
 const HChar* pl_kind_name[PL_NKinds] = {
-   "definite", "indirect", "possible", "reachable-c"
+   "definite", "indirect", "possible", "leaked-ref", "uncollected-cycle",
+   "reachable-python", "reachable-c"
 };
+/* "N bytes in M blocks are ..." */
 const HChar* pl_kind_text[PL_NKinds] = {
-   "definitely lost", "indirectly lost", "possibly lost", "still reachable"
+   "definitely lost", "indirectly lost", "possibly lost",
+   "held by a leaked reference", "in an uncollected cycle",
+   "still reachable Python objects", "still reachable"
 };
+/* LEAK SUMMARY labels, right-aligned like memcheck's. */
+static const HChar* summary_label[PL_NKinds] = {
+   "   definitely lost", "   indirectly lost", "     possibly lost",
+   " leaked references", "uncollected cycles", "  reachable Python",
+   "   still reachable"
+};
+
+/* All the bytes and blocks a record accounts for in the summary: its
+   own, and for the kinds that fold their group in, the group's. */
+static ULong rec_bytes ( const PL_Record* r )
+{
+   return r->bytes + (PL_KIND_FOLDS(r->kind) ? r->indirect_bytes : 0);
+}
+static ULong rec_blocks ( const PL_Record* r )
+{
+   return r->blocks + (PL_KIND_FOLDS(r->kind) ? r->indirect_blocks : 0);
+}
 
 PL_Totals pl_last_totals;
 
@@ -56,10 +77,12 @@ static void pp_Error ( const Error* err )
 {
    const LeakErrExtra* x = VG_(get_error_extra)(err);
    const PL_Record* r = x->rec;
-   if (r->kind == PL_KDefinite && r->indirect_bytes > 0) {
-      VG_(umsg)("%'llu (%'llu direct, %'llu indirect) bytes in %'llu blocks"
+   if ((r->kind == PL_KDefinite || r->kind == PL_KLeakedRef)
+       && r->indirect_bytes > 0) {
+      VG_(umsg)("%'llu (%'llu direct, %'llu %s) bytes in %'llu blocks"
                 " are %s in loss record %'u of %'u\n",
                 r->bytes + r->indirect_bytes, r->bytes, r->indirect_bytes,
+                r->kind == PL_KDefinite ? "indirect" : "retained",
                 r->blocks, pl_kind_text[r->kind], x->n, x->n_total);
    } else {
       VG_(umsg)("%'llu bytes in %'llu blocks are %s in loss record %'u"
@@ -354,8 +377,13 @@ static OSet* build_records ( const PL_ScanResult* s,
    Bool cut = pl_py.found && pl_py.eval_lo != 0;
    VgHashTable* canon = cut ? VG_(HT_construct)("pl.report.canon") : NULL;
    VgHashTable* memo  = cut ? VG_(HT_construct)("pl.report.memo") : NULL;
+   PL_Record** rec_of = VG_(malloc)("pl.report.recof",
+                                    (s->n_blocks + 1) * sizeof(PL_Record*));
    for (UInt i = 0; i < s->n_blocks; i++) {
       const PL_Block* b = s->blocks[i];
+      rec_of[i] = NULL;
+      if (s->leader[i] >= 0 && PL_KIND_FOLDS(s->kind[i]))
+         continue;                     /* joins its leader's record */
       ExeContext* where = cut && b->py_stack
                           ? representative(canon, memo, b->where) : b->where;
       RecKey k = { s->kind[i], where, b->py_stack };
@@ -374,7 +402,25 @@ static OSet* build_records ( const PL_ScanResult* s,
          add_type(r, s->py_type[i]);
       if (s->kind[i] == PL_KDefinite)
          r->indirect_bytes += s->indirect_szB[i];
+      rec_of[i] = r;
    }
+   /* A leaked reference's record counts what it retains; a cycle's is
+      the whole cycle, every object's type included. */
+   for (UInt i = 0; i < s->n_blocks; i++) {
+      if (s->leader[i] < 0 || !PL_KIND_FOLDS(s->kind[i]))
+         continue;
+      PL_Record* r = rec_of[s->leader[i]];
+      tl_assert(r != NULL);
+      if (s->kind[i] == PL_KCycle) {
+         r->bytes += s->blocks[i]->szB;
+         r->blocks++;
+         if (s->py_type[i]) add_type(r, s->py_type[i]);
+      } else {
+         r->indirect_bytes += s->blocks[i]->szB;
+         r->indirect_blocks++;
+      }
+   }
+   VG_(free)(rec_of);
 
    if (cut) {
       VG_(HT_destruct)(canon, VG_(free));
@@ -398,14 +444,14 @@ static OSet* build_records ( const PL_ScanResult* s,
 static void print_summary ( const PL_Totals* t, PL_LeakCheckMode mode )
 {
    VG_(umsg)("LEAK SUMMARY:\n");
-   VG_(umsg)("   definitely lost: %'llu bytes in %'llu blocks\n",
-             t->bytes[PL_KDefinite], t->blocks[PL_KDefinite]);
-   VG_(umsg)("   indirectly lost: %'llu bytes in %'llu blocks\n",
-             t->bytes[PL_KIndirect], t->blocks[PL_KIndirect]);
-   VG_(umsg)("     possibly lost: %'llu bytes in %'llu blocks\n",
-             t->bytes[PL_KPossible], t->blocks[PL_KPossible]);
-   VG_(umsg)("   still reachable: %'llu bytes in %'llu blocks\n",
-             t->bytes[PL_KReachableC], t->blocks[PL_KReachableC]);
+   for (Int k = 0; k < PL_NKinds; k++) {
+      Bool py_kind = k == PL_KLeakedRef || k == PL_KCycle
+                     || k == PL_KReachablePy;
+      if (py_kind && !pl_py.found)
+         continue;            /* a C program's summary is memcheck's */
+      VG_(umsg)("%s: %'llu bytes in %'llu blocks\n", summary_label[k],
+                t->bytes[k], t->blocks[k]);
+   }
    VG_(umsg)("        suppressed: %'llu bytes in %'llu blocks\n",
              t->suppressed_bytes, t->suppressed_blocks);
 
@@ -455,7 +501,8 @@ void pl_leak_check ( ThreadId tid, PL_When when, const HChar* label,
    OSet* set = build_records(&scan, &recs, &n);
    pl_scan_free(&scan);
 
-   Bool verbose = VG_(clo_verbosity) > 0;
+   Bool verbose  = VG_(clo_verbosity) > 0;
+   Bool teardown = when == PL_WhenTeardown;
    if (verbose && when == PL_WhenRequest) {
       if (label)
          VG_(umsg)("LEAK CHECK requested by the client: '%s'\n", label);
@@ -463,29 +510,47 @@ void pl_leak_check ( ThreadId tid, PL_When when, const HChar* label,
          VG_(umsg)("LEAK CHECK requested by the client\n");
       VG_(umsg)("\n");
    }
+   if (verbose && when == PL_WhenFinalize) {
+      VG_(umsg)("LEAK CHECK at interpreter finalization (Py_FinalizeEx)\n");
+      VG_(umsg)("\n");
+   }
 
    PL_Totals t;
    VG_(memset)(&t, 0, sizeof t);
    for (UInt i = 0; i < n; i++) {
       PL_Record* r = recs[i];
-      Bool show  = mode == PL_LCFull && (pl_clo_show_kinds & PL_KSET(r->kind));
-      Bool error = mode == PL_LCFull && (pl_clo_error_kinds & PL_KSET(r->kind));
+      Bool full  = mode == PL_LCFull && !teardown;
+      Bool show  = full && (pl_clo_show_kinds & PL_KSET(r->kind));
+      Bool error = full && (pl_clo_error_kinds & PL_KSET(r->kind));
       if (show || error) {
          LeakErrExtra x = { r, i + 1, n };
          r->suppressed = VG_(unique_error)(tid, PL_ErrLeak, 0, NULL, &x,
                                            r->where, show, False, error);
       }
       if (r->suppressed) {
-         t.suppressed_bytes  += r->bytes;
-         t.suppressed_blocks += r->blocks;
+         t.suppressed_bytes  += rec_bytes(r);
+         t.suppressed_blocks += rec_blocks(r);
       } else {
-         t.bytes[r->kind]  += r->bytes;
-         t.blocks[r->kind] += r->blocks;
+         t.bytes[r->kind]  += rec_bytes(r);
+         t.blocks[r->kind] += rec_blocks(r);
       }
    }
    pl_last_totals = t;
 
-   if (verbose) {
+   if (verbose && teardown) {
+      /* The report was the check at finalisation; this is what the
+         interpreter's own teardown did not free. */
+      ULong bytes = 0, blocks = 0;
+      for (Int k = 0; k < PL_NKinds; k++) {
+         bytes += t.bytes[k]; blocks += t.blocks[k];
+      }
+      VG_(umsg)("At exit, after interpreter finalization: %'llu bytes in"
+                " %'llu blocks not freed\n", bytes, blocks);
+      VG_(umsg)("   (interpreter teardown; not errors: the check at"
+                " finalization is the report;\n");
+      VG_(umsg)("    --check-at=both reports these blocks in full)\n");
+      VG_(umsg)("\n");
+   } else if (verbose) {
       if (when == PL_WhenExit && pl_heap.in_use_blocks == 0)
          VG_(umsg)("All heap blocks were freed -- no leaks are possible\n");
       else

@@ -15,6 +15,10 @@
      each still-unvisited one becomes a clique leader ("definite"), and
      every unvisited lost block reachable from it joins its clique as
      "indirect", its bytes added to the leader's indirect total.
+   - Python objects (when an interpreter is known) are told apart among
+     the lost blocks by their reference counts; see "Python leaks"
+     below.  The GC's list links in each object's GC header are not
+     references and are neither scanned nor followed.
    Marking uses an explicit stack of block indices with a pending flag,
    so each block is on the stack at most once: a 10-million-node list
    needs 40 MB of stack array and no recursion.
@@ -41,14 +45,19 @@
 #include "pl_elf.h"
 #include "pl_python.h"
 
-/* Scan states.  Unreached blocks end up definite or indirect. */
-enum { S_Unreached = 0, S_Indirect, S_Possible, S_Reachable };
+/* Scan states.  Unreached blocks end up leading a group of lost
+   blocks (definite, leaked-ref, uncollected-cycle) or in one
+   (S_Indirect). */
+enum { S_Unreached = 0, S_Indirect, S_Possible, S_Reachable, S_LeakRoot };
 
 typedef struct {
    UChar state;
    UChar pending;          /* on the mark stack now */
    UChar obj_off;          /* offset of its PyObject, or NO_OBJ */
    UChar gc;               /* the object has a GC header */
+   UChar cyclic;           /* group leader referenced from its group */
+   UChar dead;             /* an object with no reference: free list */
+   UChar hook_off;         /* CPython debug-hook headers' bytes */
 } Extra;
 
 #define NO_OBJ 0xFF
@@ -59,6 +68,7 @@ static PL_Block** sc_blocks;
 static UInt       sc_n;
 static Extra*     sc_extra;
 static SizeT*     sc_indirect;     /* per clique leader */
+static Int*       sc_leader;       /* per block: the group it joined */
 static Addr*      sc_type;         /* per block: Python type, or 0 */
 static Int*       sc_stack;        /* mark stack of block indices */
 static Int        sc_top;
@@ -97,9 +107,31 @@ static void push ( Int i )
    sc_stack[++sc_top] = i;
 }
 
+/* Is W inside block I's GC header?  The header holds the GC's list
+   links (3.12+ with flag bits in them): every tracked object is on a
+   list whose head is in the interpreter's state, so following them
+   would make every object reachable.  Nothing else points there. */
+static inline Bool in_gc_head ( Int i, Addr w )
+{
+   const Extra* ex = &sc_extra[i];
+   if (ex->obj_off == NO_OBJ || !ex->gc) return False;
+   Addr obj = sc_blocks[i]->data + ex->obj_off;
+   return w >= obj - 16 && w < obj;
+}
+
+/* Is W a reference to block I's Python object? */
+static inline Bool is_obj_ref ( Int i, Addr w )
+{
+   const Extra* ex = &sc_extra[i];
+   return ex->obj_off != NO_OBJ && w == sc_blocks[i]->data + ex->obj_off;
+}
+
 /*------------------------------------------------------------*/
 /*--- The two marking rules                                ---*/
 /*------------------------------------------------------------*/
+
+/* The block being scanned is a dead object (see scan_block). */
+static Bool scan_src_dead;
 
 /* The word being scanned (set by scan_range; 0 for a register). */
 static volatile Addr scan_cur;
@@ -122,6 +154,31 @@ static void debug_pointer ( Addr w, Int i )
              seg && seg->kind == SkFileC && from < 0
                 ? (VG_(am_get_filename)(seg) ? VG_(am_get_filename)(seg) : "")
                 : "", seg ? seg->start : 0, seg ? seg->end : 0, seg ? (ULong)seg->offset : 0ULL);
+   if (from >= 0) {
+      HChar tn[96] = "not a Python object";
+      if (sc_type[from]) pl_pyobj_type_name(sc_type[from], tn, sizeof tn);
+      VG_(umsg)("   in the %lu-byte block at %#lx (+%lu, %s), allocated\n",
+                sc_blocks[from]->szB, sc_blocks[from]->data,
+                (Addr)scan_cur - sc_blocks[from]->data, tn);
+      pl_pp_pystack(sc_blocks[from]->py_stack);
+      VG_(pp_ExeContext)(sc_blocks[from]->where);
+   }
+}
+
+/* The aligned-allocation idiom: malloc more than needed, point at an
+   aligned address inside, and keep the block's own start next to it
+   (before or just after the aligned pointer) to free it later.  glibc
+   does this for its dl_find_object tables, which every process that
+   dlopens an extension has; a check made while the program runs would
+   call them "possibly lost".  Such an interior pointer counts as a
+   pointer to the start. */
+static Bool aligned_alloc_pointer ( Addr w, Int i )
+{
+   Addr d = sc_blocks[i]->data, end = d + sc_blocks[i]->szB;
+   if (w == d || (w & 7) != 0) return False;
+   if (w >= d + 8 && *(const Addr*)(w - 8) == d) return True;
+   if (w + 16 <= end && *(const Addr*)(w + 8) == d) return True;
+   return False;
 }
 
 /* 3.11 and 3.12 keep an instance's attribute values in a block whose
@@ -152,18 +209,16 @@ static void mark_from ( Addr w, Bool prior_def )
    if (UNLIKELY(pl_clo_debug_ptr_size) && sc_blocks[i]->szB == pl_clo_debug_ptr_size)
       debug_pointer(w, i);
    Extra* ex = &sc_extra[i];
-   if (ex->state == S_Reachable)
+   if (ex->state == S_Reachable || in_gc_head(i, w)
+       || (scan_src_dead && !ex->dead))
       return;
    /* A pointer to a Python object inside its block (past the GC header
-      and pre-header) is how every Python reference looks; so is one to
-      its GC header (the GC's own lists).  Both count as pointers to
-      the block's start. */
+      and pre-header) is how every Python reference looks: it counts
+      as a pointer to the block's start. */
    Addr d = sc_blocks[i]->data;
-   Bool start = w == d
-                || (ex->obj_off != NO_OBJ
-                    && (w == d + ex->obj_off
-                        || (ex->gc && w == d + ex->obj_off - 16)))
-                || dict_values_pointer(w, d);
+   Bool start = w == d || is_obj_ref(i, w) || dict_values_pointer(w, d)
+                || (ex->hook_off && w == d + ex->hook_off)
+                || aligned_alloc_pointer(w, i);
    if (start && prior_def) {
       ex->state = S_Reachable;
       push(i);              /* rescan: what it points to is now definite */
@@ -177,13 +232,20 @@ static void mark_from ( Addr w, Bool prior_def )
 static void mark_clique ( Addr w, Int leader )
 {
    Int i = find_block(w);
-   if (i < 0 || i == leader || sc_extra[i].state != S_Unreached)
+   if (i < 0 || in_gc_head(i, w) || (scan_src_dead && !sc_extra[i].dead))
+      return;
+   if (i == leader) {
+      if (is_obj_ref(i, w)) sc_extra[i].cyclic = 1;
+      return;
+   }
+   if (sc_extra[i].state != S_Unreached)
       return;
    sc_extra[i].state = S_Indirect;
    /* A block that led its own clique joins this one with everything
-      it had gathered. */
+      it had gathered (its members find the new leader through it). */
    sc_indirect[leader] += sc_blocks[i]->szB + sc_indirect[i];
    sc_indirect[i] = 0;
+   sc_leader[i] = leader;
    push(i);
 }
 
@@ -201,8 +263,21 @@ static void scan_fault_catcher ( Int sigNo, Addr addr )
       VG_MINIMAL_LONGJMP(scan_jmpbuf);
 }
 
-/* Scan [start, start+len) word by word.  LEADER < 0: root/mark phase
-   with PRIOR_DEF; otherwise clique phase. */
+/* Per lost Python object: the references to it found in lost blocks. */
+static UInt* sc_internal;
+#define COUNT_REFS (-2)
+
+static void count_ref ( Addr w )
+{
+   Int i = find_block(w);
+   if (i >= 0 && sc_extra[i].state == S_Unreached && is_obj_ref(i, w)
+       && !scan_src_dead)
+      sc_internal[i]++;
+}
+
+/* Scan [start, start+len) word by word.  LEADER >= 0: clique phase;
+   COUNT_REFS: count references to lost objects; otherwise root/mark
+   phase with PRIOR_DEF. */
 static void scan_range ( Addr start, SizeT len, Bool prior_def, Int leader )
 {
    Addr end = VG_ROUNDDN(start + len, sizeof(Addr));
@@ -216,12 +291,35 @@ static void scan_range ( Addr start, SizeT len, Bool prior_def, Int leader )
    while (scan_cur < end) {
       UWord w = *(volatile UWord*)scan_cur;
       if (w >= sc_lo && w < sc_hi) {
-         if (leader < 0) mark_from(w, prior_def);
-         else            mark_clique(w, leader);
+         if (leader >= 0)                 mark_clique(w, leader);
+         else if (leader == COUNT_REFS)   count_ref(w);
+         else                             mark_from(w, prior_def);
       }
       scan_cur += sizeof(Addr);
    }
    VG_(set_fault_catcher)(prev);
+}
+
+/* Scan block I's words, leaving out its GC header.  An object whose
+   reference count is 0 is parked on a free list: its fields are what
+   its last life left (a dict's keys table, a tuple's items, long since
+   released), not references, except the link to the next free object
+   (a tuple's first item, a MemoryError's dict slot, ...).  So from a
+   dead object only pointers to other dead objects are followed. */
+static void scan_block ( Int i, Bool prior_def, Int leader )
+{
+   const PL_Block* b  = sc_blocks[i];
+   const Extra*    ex = &sc_extra[i];
+   scan_src_dead = ex->dead;
+   if (ex->obj_off != NO_OBJ && ex->gc) {
+      SizeT head = ex->obj_off - 16;
+      scan_range(b->data, head, prior_def, leader);
+      scan_range(b->data + ex->obj_off, b->szB - ex->obj_off, prior_def,
+                 leader);
+   } else {
+      scan_range(b->data, b->szB, prior_def, leader);
+   }
+   scan_src_dead = False;
 }
 
 /* Pop and scan until the mark stack is empty. */
@@ -230,9 +328,7 @@ static void drain ( Int leader )
    while (sc_top >= 0) {
       Int i = sc_stack[sc_top--];
       sc_extra[i].pending = 0;
-      PL_Block* b = sc_blocks[i];
-      Bool def = (sc_extra[i].state == S_Reachable);
-      scan_range(b->data, b->szB, def, leader);
+      scan_block(i, sc_extra[i].state == S_Reachable, leader);
    }
 }
 
@@ -255,6 +351,15 @@ static void add_dead_stack ( Addr sp )
    dead_lo[n_dead] = seg->start;
    dead_hi[n_dead] = live;
    n_dead++;
+}
+
+static void add_dead_range ( Addr lo, Addr hi )
+{
+   if (lo < hi && n_dead < MAX_STACKS) {
+      dead_lo[n_dead] = lo;
+      dead_hi[n_dead] = hi;
+      n_dead++;
+   }
 }
 
 /* Threads that have exited leave their stacks mapped (glibc caches
@@ -310,6 +415,8 @@ static void collect_dead_stacks ( void )
       exit_group, so the iterator above misses it. */
    if (pl_exit_tid != VG_INVALID_THREADID)
       add_dead_stack(VG_(get_SP)(pl_exit_tid));
+   /* Stale slots in the interpreter's data stacks and free lists. */
+   pl_pyobj_dead_ranges(add_dead_range);
 }
 
 /* Scan a root range, leaving out the dead stack parts inside it. */
@@ -402,6 +509,79 @@ static void scan_roots ( void )
 }
 
 /*------------------------------------------------------------*/
+/*--- Python leaks: grouping what the roots did not reach  ---*/
+/*------------------------------------------------------------*/
+
+/* Every block the roots did not reach joins one group, led by a block
+   that no other group reaches (memcheck's cliques: leaders are tried in
+   address order, and a leader reached from a later one joins it with
+   its whole group).  What a group is depends on its leader:
+
+   - A Python object whose reference count is more than the references
+     to it found in lost blocks is held by a reference nobody has: a
+     reference leaked by C code (an extra Py_INCREF, a missing
+     Py_DECREF).  These lead first, and no other group absorbs them:
+     each is a `leaked-ref`, with what it alone keeps alive folded in.
+   - A Python object whose count the lost blocks explain, and that is
+     referenced from its own group, is on a cycle of references that
+     nothing outside reaches: garbage the cyclic GC has not freed, an
+     `uncollected-cycle` (its whole group).  Python objects are tried
+     as leaders before other blocks so that a cycle running through
+     non-object blocks (a dict's keys table, a list's item array) is
+     led by one of its objects.
+   - Any other block is a C leak: `definite`, its group `indirect`,
+     exactly as memcheck (a C struct that held the only reference to a
+     Python object leaks the object with it).
+   Immortal objects (3.12+) have no meaningful count and never lead as
+   leaked references. */
+
+static Bool refcount_unexplained ( Int i )
+{
+   ULong rc;
+   if (!pl_rd64(sc_blocks[i]->data + sc_extra[i].obj_off, &rc))
+      return False;
+   if (pl_py.lay->immortal && (Int)(UInt)rc < 0)
+      return False;
+   return (Long)rc > (Long)sc_internal[i];
+}
+
+static void lead ( Int i )
+{
+   push(i);
+   drain(i);
+}
+
+static void group_lost ( void )
+{
+   Bool py = False;
+   for (UInt i = 0; i < sc_n && !py; i++)
+      py = sc_extra[i].state == S_Unreached && sc_extra[i].obj_off != NO_OBJ;
+
+   if (py) {
+      sc_internal = VG_(calloc)("pl.scan.internal", sc_n + 1, sizeof(UInt));
+      for (UInt i = 0; i < sc_n; i++)
+         if (sc_extra[i].state == S_Unreached)
+            scan_block(i, False, COUNT_REFS);
+      for (UInt i = 0; i < sc_n; i++)
+         if (sc_extra[i].state == S_Unreached
+             && sc_extra[i].obj_off != NO_OBJ && refcount_unexplained(i))
+            sc_extra[i].state = S_LeakRoot;
+      VG_(free)(sc_internal);
+      sc_internal = NULL;
+      for (UInt i = 0; i < sc_n; i++)
+         if (sc_extra[i].state == S_LeakRoot)
+            lead(i);
+      for (UInt i = 0; i < sc_n; i++)
+         if (sc_extra[i].state == S_Unreached
+             && sc_extra[i].obj_off != NO_OBJ)
+            lead(i);
+   }
+   for (UInt i = 0; i < sc_n; i++)
+      if (sc_extra[i].state == S_Unreached)
+         lead(i);
+}
+
+/*------------------------------------------------------------*/
 /*--- The scan                                             ---*/
 /*------------------------------------------------------------*/
 
@@ -410,6 +590,8 @@ void pl_scan ( /*OUT*/PL_ScanResult* res )
    sc_blocks = pl_shadow_sorted(&sc_n);
    sc_extra    = VG_(calloc)("pl.scan.extra", sc_n + 1, sizeof(Extra));
    sc_indirect = VG_(calloc)("pl.scan.ind", sc_n + 1, sizeof(SizeT));
+   sc_leader   = VG_(malloc)("pl.scan.leader", (sc_n + 1) * sizeof(Int));
+   for (UInt i = 0; i < sc_n; i++) sc_leader[i] = -1;
    sc_stack    = VG_(malloc)("pl.scan.stack", (sc_n + 1) * sizeof(Int));
    sc_top = -1;
    if (sc_n > 0) {
@@ -428,6 +610,12 @@ void pl_scan ( /*OUT*/PL_ScanResult* res )
       Int off = pl_pyobj_offset(sc_blocks[i], &gc, &sc_type[i]);
       sc_extra[i].obj_off = (off >= 0 && off < NO_OBJ) ? (UChar)off : NO_OBJ;
       sc_extra[i].gc = gc;
+      if (sc_extra[i].obj_off != NO_OBJ)
+         sc_extra[i].dead = *(const ULong*)(sc_blocks[i]->data + off) == 0;
+      else if (pl_py.found) {
+         SizeT h = pl_pyobj_hook_offset(sc_blocks[i]);
+         sc_extra[i].hook_off = h < 256 ? (UChar)h : 0;
+      }
       if (UNLIKELY(pl_clo_debug_ptr_size)
           && sc_blocks[i]->szB == pl_clo_debug_ptr_size)
          VG_(umsg)("the %lu-byte block at %#lx holds %s (offset %d%s)\n",
@@ -439,28 +627,44 @@ void pl_scan ( /*OUT*/PL_ScanResult* res )
 
    if (sc_n > 0) {
       scan_roots();
-
-      /* Lost blocks, in address order: cliques. */
-      for (UInt i = 0; i < sc_n; i++) {
-         if (sc_extra[i].state != S_Unreached)
-            continue;
-         push(i);
-         drain((Int)i);
-      }
+      group_lost();
    }
 
    res->blocks       = sc_blocks;
    res->n_blocks     = sc_n;
    res->indirect_szB = sc_indirect;
    res->py_type      = sc_type;
+   res->leader       = sc_leader;
    res->kind         = VG_(malloc)("pl.scan.kind", sc_n + 1);
    for (UInt i = 0; i < sc_n; i++) {
-      switch (sc_extra[i].state) {
-         case S_Unreached: res->kind[i] = PL_KDefinite;   break;
-         case S_Indirect:  res->kind[i] = PL_KIndirect;   break;
-         case S_Possible:  res->kind[i] = PL_KPossible;   break;
-         default:          res->kind[i] = PL_KReachableC; break;
+      const Extra* ex = &sc_extra[i];
+      UChar k;
+      switch (ex->state) {
+         case S_LeakRoot:  k = PL_KLeakedRef; break;
+         case S_Unreached:                  /* a group's leader */
+            k = ex->obj_off != NO_OBJ && ex->cyclic ? PL_KCycle
+                                                    : PL_KDefinite;
+            break;
+         case S_Indirect:  k = PL_KIndirect;  break;  /* see below */
+         case S_Possible:  k = PL_KPossible;  break;
+         default:
+            k = ex->obj_off != NO_OBJ ? PL_KReachablePy : PL_KReachableC;
+            break;
       }
+      res->kind[i] = k;
+   }
+   /* Members of a group take their final leader's kind, unless it is a
+      C leak (memcheck's indirect).  Absorbed leaders are followed
+      (with path compression) to the leader that absorbed them. */
+   for (UInt i = 0; i < sc_n; i++) {
+      if (sc_extra[i].state != S_Indirect) continue;
+      Int l = sc_leader[i];
+      while (sc_leader[l] >= 0) l = sc_leader[l];
+      for (Int j = (Int)i; sc_leader[j] != l; ) {
+         Int nx = sc_leader[j]; sc_leader[j] = l; j = nx;
+      }
+      if (res->kind[l] != PL_KDefinite)
+         res->kind[i] = res->kind[l];
    }
    VG_(free)(sc_extra);
    VG_(free)(sc_stack);
@@ -470,6 +674,7 @@ void pl_scan ( /*OUT*/PL_ScanResult* res )
 
 void pl_scan_free ( PL_ScanResult* res )
 {
+   VG_(free)(res->leader);
    if (res->blocks) VG_(free)(res->blocks);
    VG_(free)(res->kind);
    VG_(free)(res->indirect_szB);

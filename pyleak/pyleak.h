@@ -20,7 +20,9 @@ typedef enum {
       programs; these numbers may change between versions. */
    VG_USERREQ__PYLEAK_PRIVATE_PYTHONMALLOC
       = VG_USERREQ_TOOL_BASE('P','L') + 0x100,
-   VG_USERREQ__PYLEAK_PRIVATE_NEW_REFERENCE
+   VG_USERREQ__PYLEAK_PRIVATE_NEW_REFERENCE,
+   VG_USERREQ__PYLEAK_PRIVATE_FINALIZE_FN,
+   VG_USERREQ__PYLEAK_PRIVATE_FINALIZE
 } Vg_PyleakClientRequest;
 
 /* Run a full leak check now; LABEL (a C string, or NULL) names it in the
