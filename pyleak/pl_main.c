@@ -175,6 +175,13 @@ static void count_leaks ( UWord* arg, Bool blocks )
    *(UWord*)arg[4] = blocks ? t->suppressed_blocks : t->suppressed_bytes;
 }
 
+/* Whether Py_FinalizeEx gets a check (and the collection before it). */
+static Bool finalize_check_wanted ( void )
+{
+   return pl_py.found && pl_clo_check_at != PL_AtExit
+          && pl_clo_leak_check != PL_LCNo;
+}
+
 static Bool pl_handle_client_request ( ThreadId tid, UWord* arg,
                                        UWord* ret )
 {
@@ -197,8 +204,7 @@ static Bool pl_handle_client_request ( ThreadId tid, UWord* arg,
       /* Only when the check at finalisation will run: otherwise the
          program's shutdown is left exactly as it would be. */
       *ret = 0;
-      if (pl_py.found && pl_clo_check_at != PL_AtExit
-          && pl_clo_leak_check != PL_LCNo) {
+      if (finalize_check_wanted()) {
          if (arg[1] == 0) *ret = pl_py.fn_is_initialized;
          if (arg[1] == 1) *ret = pl_py.fn_gc_is_enabled;
          if (arg[1] == 2) *ret = pl_py.fn_gc_collect;
@@ -206,8 +212,7 @@ static Bool pl_handle_client_request ( ThreadId tid, UWord* arg,
       return True;
    case VG_USERREQ__PYLEAK_PRIVATE_FINALIZE:
       *ret = 0;
-      if (pl_py.found && pl_clo_check_at != PL_AtExit
-          && pl_clo_leak_check != PL_LCNo) {
+      if (finalize_check_wanted()) {
          pl_finalize_checks++;
          pl_leak_check(tid, PL_WhenFinalize, NULL, pl_clo_leak_check);
       }

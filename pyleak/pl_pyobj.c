@@ -160,12 +160,9 @@ Int pl_pyobj_offset ( const PL_Block* b, /*OUT*/Bool* is_gc,
 {
    if (types == NULL || pl_py.type_type == 0) return -1;
    const PL_PyLayout* L = pl_py.lay;
-   Addr  base = b->data;
-   SizeT n    = b->szB;
-   while (n >= 24 + 16 && debug_header(base)) {    /* hook layers */
-      base += 16;
-      n    -= 24;
-   }
+   SizeT hook = pl_pyobj_hook_offset(b);      /* 16 + 8 bytes per layer */
+   Addr  base = b->data + hook;
+   SizeT n    = b->szB - hook / 16 * 24;
    for (Int pre = 0; pre <= 32; pre += 16) {
       if ((SizeT)pre + 16 > n) break;
       ULong tp = *(const ULong*)(base + pre + L->ob_type);
@@ -255,20 +252,19 @@ static void freelists_dead ( Addr interp, void (*add)(Addr, Addr) )
    }
 }
 
+static void interp_dead ( Addr interp, void* add )
+{
+   freelists_dead(interp, (void (*)(Addr, Addr))add);
+}
+
+static Bool thread_dead ( Addr ts, void* add )
+{
+   datastack_dead(ts, (void (*)(Addr, Addr))add);
+   return False;                              /* every thread */
+}
+
 void pl_pyobj_dead_ranges ( void (*add)(Addr lo, Addr hi) )
 {
-   if (!pl_py.found) return;
-   const PL_PyLayout* L = pl_py.lay;
-   ULong interp;
-   if (!pl_rd64(pl_py.runtime + L->rt_interp_head, &interp)) return;
-   for (Int ni = 0; interp && ni < 256; ni++) {
-      freelists_dead(interp, add);
-      ULong t;
-      if (!pl_rd64(interp + L->is_threads_head, &t)) return;
-      for (Int nt = 0; t && nt < 100000; nt++) {
-         datastack_dead(t, add);
-         if (!pl_rd64(t + L->ts_next, &t)) break;
-      }
-      if (!pl_rd64(interp + L->is_next, &interp)) return;
-   }
+   if (pl_py.found)
+      (void)pl_py_walk_threads(interp_dead, thread_dead, (void*)add);
 }

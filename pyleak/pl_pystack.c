@@ -268,6 +268,12 @@ static Int code_line ( Addr code, const CodeInfo* ci, Long off )
    line (--max-threads), so the array is made on first use. */
 static Addr* tstate_cache;
 
+static Bool is_thread_of ( Addr ts, void* fs )
+{
+   ULong v;
+   return pl_rd64(ts + pl_py.lay->ts_thread_id, &v) && v == *(ULong*)fs;
+}
+
 static Addr find_tstate ( ThreadId tid )
 {
    const PL_PyLayout* L = pl_py.lay;
@@ -282,21 +288,8 @@ static Addr find_tstate ( ThreadId tid )
    Addr ts = tstate_cache[tid];
    if (ts && pl_rd64(ts + L->ts_thread_id, &v) && v == fs)
       return ts;
-   tstate_cache[tid] = 0;
-
-   ULong interp;
-   if (!pl_rd64(pl_py.runtime + L->rt_interp_head, &interp)) return 0;
-   for (Int ni = 0; interp && ni < 256; ni++) {
-      ULong t;
-      if (!pl_rd64(interp + L->is_threads_head, &t)) return 0;
-      for (Int nt = 0; t && nt < 100000; nt++) {
-         if (!pl_rd64(t + L->ts_thread_id, &v)) break;
-         if (v == fs) { tstate_cache[tid] = t; return t; }
-         if (!pl_rd64(t + L->ts_next, &t)) break;
-      }
-      if (!pl_rd64(interp + L->is_next, &interp)) return 0;
-   }
-   return 0;
+   tstate_cache[tid] = pl_py_walk_threads(NULL, is_thread_of, &fs);
+   return tstate_cache[tid];
 }
 
 /* Long, not Int: the cache compares keys word by word, so no padding. */

@@ -169,6 +169,26 @@ Bool pl_py_str ( Addr o, HChar* buf, SizeT sz )
    return True;
 }
 
+Addr pl_py_walk_threads ( void (*on_interp)(Addr interp, void* opaque),
+                          Bool (*on_thread)(Addr ts, void* opaque),
+                          void* opaque )
+{
+   const PL_PyLayout* L = pl_py.lay;
+   ULong interp;
+   if (!pl_rd64(pl_py.runtime + L->rt_interp_head, &interp)) return 0;
+   for (Int ni = 0; interp && ni < 256; ni++) {
+      if (on_interp) on_interp(interp, opaque);
+      ULong t;
+      if (!pl_rd64(interp + L->is_threads_head, &t)) return 0;
+      for (Int nt = 0; t && nt < 100000; nt++) {
+         if (on_thread(t, opaque)) return t;
+         if (!pl_rd64(t + L->ts_next, &t)) break;
+      }
+      if (!pl_rd64(interp + L->is_next, &interp)) return 0;
+   }
+   return 0;
+}
+
 /* The symbols pyleak wants from .dynsym. */
 enum { S_Runtime, S_PyVersion, S_CodeType, S_EvalFrame, S_NegRefcnt,
        S_ForgetRef, S_Initialize, S_TypeType, S_IsInitialized,

@@ -126,6 +126,14 @@ void pl_python_before_exec ( const HChar* path );  /* execve's path */
    value, 1 answer "malloc", 2 answer "malloc_debug". */
 UWord pl_python_pythonmalloc ( const HChar* user_value );
 
+/* Walk the runtime's interpreters and their thread states (guarded,
+   bounded): ON_INTERP (may be NULL) for each interpreter, ON_THREAD for
+   each thread state until it returns True; returns that thread state,
+   or 0. */
+Addr pl_py_walk_threads ( void (*on_interp)(Addr interp, void* opaque),
+                          Bool (*on_thread)(Addr ts, void* opaque),
+                          void* opaque );
+
 /* Guarded reads of client memory.  pyleak shares the address space
    with the client, so a bad pointer found in client memory would
    crash the tool: every such pointer is checked first against the
