@@ -111,6 +111,7 @@ extern PL_LeakCheckMode pl_clo_leak_check;
 extern UInt             pl_clo_show_kinds;     /* set of PL_Kind */
 extern UInt             pl_clo_error_kinds;    /* set of PL_Kind */
 extern const HChar*     pl_clo_json_file;      /* NULL: no JSON */
+extern UInt             pl_clo_top_retainers;  /* --top-retainers */
 
 /*------------------------------------------------------------*/
 /*--- Scan                                                 ---*/
@@ -123,11 +124,47 @@ typedef struct {
    UChar*     kind;            /* PL_Kind per block */
    SizeT*     indirect_szB;    /* per block: bytes it alone retains */
    Addr*      py_type;         /* per block: its Python object's type, or 0 */
+   UChar*     obj_off;         /* per block: its object's offset, or
+                                  PL_NO_OBJ */
    Int*       leader;          /* per block: the leader of the group of
                                   lost blocks it joined, or -1 */
+   /* How each reachable block was first reached (for retainers): */
+   Int*       parent;          /* per block: the reachable block whose
+                                  scan reached it, PL_ROOT_PARENT(r) for
+                                  the root roots[r], or -1 */
+   Int*       order;           /* reachable blocks, parents first */
+   UInt       n_order;
+   XArray*    roots;           /* of PL_Root */
+   UInt*      retainer;        /* per block: retainer id, 0: none */
 } PL_ScanResult;
 
+/* A root word that reached a block: its address, or 0 and the thread
+   for a register. */
+typedef struct { Addr at; ThreadId tid; } PL_Root;
+#define PL_ROOT_PARENT(r)   (-2 - (Int)(r))
+#define PL_PARENT_ROOT(p)   (-2 - (p))          /* its inverse */
+
+#define PL_NO_OBJ 0xFF
+
 void pl_scan ( /*OUT*/PL_ScanResult* res );
+/* Index of the block of S containing A, or -1. */
+Int  pl_scan_find ( const PL_ScanResult* s, Addr a );
+
+/*------------------------------------------------------------*/
+/*--- Retainers (pl_retain.c)                              ---*/
+/*------------------------------------------------------------*/
+
+/* Give each reachable block of S its retainer (S->retainer): the
+   nearest named thing on the path that first reached it, a module
+   global, a class attribute, a C static variable, a thread's stack or
+   registers.  Valid until pl_retain_release. */
+void pl_retain_compute ( PL_ScanResult* s );
+/* "module __main__ global '_cache'" */
+const HChar* pl_retain_name ( UInt id );
+/* The path from block I's retainer to it: element strings into PATH
+   (an XArray of HChar*, which the caller frees with its strings). */
+void pl_retain_path ( const PL_ScanResult* s, UInt i, XArray* path );
+void pl_retain_release ( void );
 extern SizeT pl_clo_debug_ptr_size;     /* --debug-pointers-to-size */
 /* A thread is about to exit: its stack's dead part stays out of the
    roots until another thread runs on it. */
@@ -186,6 +223,10 @@ struct _PL_Record {
                                    leaked-ref: retained by it */
    ULong       indirect_blocks; /* leaked-ref: blocks retained */
    Bool        suppressed;
+   UInt        retainer;      /* reachable-python: retainer id, or 0 */
+   Int         first;         /* its first block (scan index) */
+   XArray*     path;          /* reachable-python: of HChar*, the
+                                 retention path, retainer first */
    XArray*     py_types;      /* of PL_TypeCount: the Python objects in
                                  the record's blocks, by type; or NULL */
 };

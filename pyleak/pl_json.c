@@ -195,7 +195,18 @@ void pl_json_add_check ( PL_When when, const HChar* label,
       }
       VG_(xaprintf)(xa, "], \"py_types\": {");
       pl_record_types_json(r, xa);
-      VG_(xaprintf)(xa, "}}");
+      VG_(xaprintf)(xa, "}");
+      if (r->path) {
+         VG_(xaprintf)(xa, ", \"retained_by\": ");
+         put_str(xa, pl_retain_name(r->retainer));
+         VG_(xaprintf)(xa, ", \"retention_path\": [");
+         for (Word j = 0; j < VG_(sizeXA)(r->path); j++) {
+            if (j) VG_(xaprintf)(xa, ", ");
+            put_str(xa, *(HChar**)VG_(indexXA)(r->path, j));
+         }
+         VG_(xaprintf)(xa, "]");
+      }
+      VG_(xaprintf)(xa, "}");
    }
    VG_(xaprintf)(xa, "]}");
 }

@@ -39,6 +39,7 @@ UInt             pl_clo_error_kinds = PL_KSET(PL_KDefinite)
                                       | PL_KSET(PL_KLeakedRef)
                                       | PL_KSET(PL_KCycle);
 const HChar*     pl_clo_json_file   = NULL;
+UInt             pl_clo_top_retainers = 10;
 PL_CheckAt       pl_clo_check_at    = PL_AtFinalize;
 UInt             pl_finalize_checks = 0;
 
@@ -111,6 +112,8 @@ static Bool pl_process_cmd_line_option ( const HChar* arg )
       VG_(fmsg_bad_option)(arg, "expected finalize, exit or both\n");
    }
    else if VG_BINT_CLO(arg, "--py-depth", pl_clo_py_depth, 1, 256) {}
+   else if VG_BINT_CLO(arg, "--top-retainers", pl_clo_top_retainers,
+                       0, 1000000) {}
    else if VG_BOOL_CLO(arg, "--py-stacks", pl_clo_py_stacks) {}
    else if VG_BINT_CLO(arg, "--freelist-vol", pl_clo_freelist_vol,
                        0, (Long)1 << 40) {}
@@ -143,6 +146,9 @@ static void pl_print_usage ( void )
 "    --json-file=<file>               write the results as JSON to <file>;\n"
 "                                     %%p, %%q{ENV} expand as in --log-file\n"
 "    --py-depth=<n>                   Python frames kept per allocation [32]\n"
+"    --top-retainers=<n>              show reachable-python records of the\n"
+"                                     <n> retainers that keep the most bytes\n"
+"                                     alive; 0: all [10]\n"
 "    --freelist-vol=<number>          volume of freed blocks kept from reuse,\n"
 "                                     so that stale pointers to them do not\n"
 "                                     keep new blocks reachable [0]\n"

@@ -28,7 +28,15 @@
    .bytes_size   = 16,               \
    .bytes_sval   = 32,               \
    .uni_length   = 16,               \
-   .uni_state    = 32
+   .uni_state    = 32,               \
+   .md_dict      = 16,               \
+   .md_name      = 48,               \
+   .tp_dict      = 264,              \
+   .ma_keys      = 32
+/* The dict keys table, 3.11 and later. */
+#define PL_KEYS_311                                        \
+   .dk_size = -1, .dk_log2_index_bytes = 9, .dk_kind = 10, \
+   .dk_nentries = 24, .dk_indices = 32
 
 static const PL_PyLayout layout_310 = {
    .name = "3.10", .minor = 10,
@@ -45,7 +53,10 @@ static const PL_PyLayout layout_310 = {
    PL_COMMON_OBJECT_FIELDS,
    .ascii_size = 48, .compact_size = 72, .uni_legacy_data = 72,
    .preheader_flags = 0,
-   .immortal = False
+   .immortal = False,
+   .dk_size = 8, .dk_log2_index_bytes = -1, .dk_kind = -1,
+   .dk_nentries = 32, .dk_indices = 40,
+   .fr_localsplus = -1, .co_nlocalsplus = -1, .co_localsplusnames = -1
 };
 
 static const PL_PyLayout layout_311 = {
@@ -63,7 +74,9 @@ static const PL_PyLayout layout_311 = {
    PL_COMMON_OBJECT_FIELDS,
    .ascii_size = 48, .compact_size = 72, .uni_legacy_data = 72,
    .preheader_flags = 0x10,                  /* MANAGED_DICT */
-   .immortal = False
+   .immortal = False,
+   PL_KEYS_311,
+   .fr_localsplus = 72, .co_nlocalsplus = 76, .co_localsplusnames = 96,
 };
 
 static const PL_PyLayout layout_312 = {
@@ -81,7 +94,9 @@ static const PL_PyLayout layout_312 = {
    PL_COMMON_OBJECT_FIELDS,
    .ascii_size = 40, .compact_size = 56, .uni_legacy_data = 56,
    .preheader_flags = 0x18,                  /* MANAGED_DICT|WEAKREF */
-   .immortal = True
+   .immortal = True,
+   PL_KEYS_311,
+   .fr_localsplus = 72, .co_nlocalsplus = 72, .co_localsplusnames = 96,
 };
 
 static const PL_PyLayout layout_313 = {
@@ -99,7 +114,9 @@ static const PL_PyLayout layout_313 = {
    PL_COMMON_OBJECT_FIELDS,
    .ascii_size = 40, .compact_size = 56, .uni_legacy_data = 56,
    .preheader_flags = 0x18,
-   .immortal = True
+   .immortal = True,
+   PL_KEYS_311,
+   .fr_localsplus = 72, .co_nlocalsplus = 72, .co_localsplusnames = 96,
 };
 
 const PL_PyLayout* pl_pylayout_for ( UInt minor )

@@ -338,7 +338,7 @@ static UInt walk ( Addr ts, FrameKey* keys, UInt max )
    }
 
    UInt n = 0;
-   /* A real chain skips at most one shim or unstarted frame per kept
+   /* A real chain skips at most one shim frame per kept
       one; the bound also ends a chain that loops. */
    UInt limit = 2 * max + 16;
    for (UInt guard = 0; f && n < max && guard < limit; guard++) {
@@ -362,10 +362,14 @@ static UInt walk ( Addr ts, FrameKey* keys, UInt max )
             Addr  start   = code + L->co_code_adaptive;
             UInt  firsttr = L->co_firsttraceable >= 0
                                ? FIELD32(code, L->co_firsttraceable) : 0;
+            /* A frame in its prologue (MAKE_CELL, COPY_FREE_VARS, before
+               RESUME) is linked and its code set: what it allocates (the
+               cells of a closure) is the function's, at its def line. */
             if (owner != L->owner_generator
                 && instr < start + 2 * (ULong)firsttr)
-               keep = False;                        /* not started yet */
-            off = instr < start ? -1 : (Long)((instr - start) / 2);
+               off = -1;
+            else
+               off = instr < start ? -1 : (Long)((instr - start) / 2);
          }
       }
       if (keep) {
@@ -376,6 +380,57 @@ static UInt walk ( Addr ts, FrameKey* keys, UInt max )
       f = prev;
    }
    return n;
+}
+
+/*------------------------------------------------------------*/
+/*--- Which frame's local a root word is (retainers)       ---*/
+/*------------------------------------------------------------*/
+
+typedef struct { Addr a, frame; HChar* buf; SizeT sz; } LocalQuery;
+
+static Bool find_local ( Addr ts, void* opaque )
+{
+   LocalQuery* q = opaque;
+   const PL_PyLayout* L = pl_py.lay;
+   ULong f, cf, code, names, name;
+   UInt  n;
+   if (L->ts_cframe >= 0) {
+      if (!pl_rd64(ts + L->ts_cframe, &cf) || cf == 0
+          || !pl_rd64(cf + L->cf_frame, &f)) return False;
+   } else if (!pl_rd64(ts + L->ts_frame, &f)) {
+      return False;
+   }
+   for (UInt guard = 0; f && guard < 10000; guard++) {
+      Addr lo = f + L->fr_localsplus;
+      if (!pl_rd64(f + L->fr_code, &code) || !pl_rd32(code + L->co_nlocalsplus, &n))
+         return False;
+      if (q->a >= lo && q->a < lo + 8 * (ULong)n && n < (1u << 20)) {
+         HChar var[96] = "?";
+         UInt i = (q->a - lo) / 8;
+         /* The names tuple: ob_refcnt, ob_type, ob_size, items. */
+         if (pl_rd64(code + L->co_localsplusnames, &names)
+             && pl_rd64(names + 24 + 8 * (ULong)i, &name))
+            pl_py_str(name, var, sizeof var);
+         CodeInfo ci;
+         Bool ok = code_info(code, &ci);
+         VG_(snprintf)(q->buf, q->sz, "local '%s' in %s (%s)", var,
+                       ok ? ci.func : "?", ok ? ci.file : "?");
+         q->frame = f;
+         return True;
+      }
+      if (!pl_rd64(f + L->fr_prev, &f)) return False;
+   }
+   return False;
+}
+
+Bool pl_pystack_local_at ( Addr a, /*OUT*/Addr* frame, HChar* buf,
+                           SizeT sz )
+{
+   if (!pl_py.found || pl_py.lay->fr_localsplus < 0) return False;
+   LocalQuery q = { a, 0, buf, sz };
+   if (pl_py_walk_threads(NULL, find_local, &q) == 0) return False;
+   *frame = q.frame;
+   return True;
 }
 
 /*------------------------------------------------------------*/

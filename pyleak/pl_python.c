@@ -192,12 +192,13 @@ Addr pl_py_walk_threads ( void (*on_interp)(Addr interp, void* opaque),
 /* The symbols pyleak wants from .dynsym. */
 enum { S_Runtime, S_PyVersion, S_CodeType, S_EvalFrame, S_NegRefcnt,
        S_ForgetRef, S_Initialize, S_TypeType, S_IsInitialized,
-       S_GCIsEnabled, S_GCCollect, S_TupleType, S_N };
+       S_GCIsEnabled, S_GCCollect, S_TupleType, S_ModuleType, S_DictType,
+       S_N };
 static const HChar* const wanted[S_N] = {
    "_PyRuntime", "Py_Version", "PyCode_Type", "_PyEval_EvalFrameDefault",
    "_Py_NegativeRefcount", "_Py_ForgetReference", "Py_Initialize",
    "PyType_Type", "Py_IsInitialized", "PyGC_IsEnabled", "PyGC_Collect",
-   "PyTuple_Type"
+   "PyTuple_Type", "PyModule_Type", "PyDict_Type"
 };
 
 /*------------------------------------------------------------*/
@@ -344,9 +345,12 @@ static void examine ( const DebugInfo* di )
    pl_py.found       = True;
    pl_py.lay         = lay;
    pl_py.runtime     = rt_sec->sh_addr + bias;
+   pl_py.runtime_size = rt_sec->sh_size;
    pl_py.code_type   = sym[S_CodeType].def ? sym[S_CodeType].sym.st_value + bias : 0;
    pl_py.type_type   = sym[S_TypeType].def ? sym[S_TypeType].sym.st_value + bias : 0;
    pl_py.tuple_type  = sym[S_TupleType].def ? sym[S_TupleType].sym.st_value + bias : 0;
+   pl_py.module_type = sym[S_ModuleType].def ? sym[S_ModuleType].sym.st_value + bias : 0;
+   pl_py.dict_type   = sym[S_DictType].def ? sym[S_DictType].sym.st_value + bias : 0;
    if (sym[S_EvalFrame].def) {
       pl_py.eval_lo = sym[S_EvalFrame].sym.st_value + bias;
       pl_py.eval_hi = pl_py.eval_lo + sym[S_EvalFrame].sym.st_size;

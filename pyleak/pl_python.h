@@ -83,6 +83,18 @@ typedef struct {
    Int    compact_size;        /* sizeof(PyCompactUnicodeObject) */
    Int    uni_length, uni_state, uni_legacy_data;
    ULong  preheader_flags;     /* tp_flags bits adding 16 bytes */
+   /* Retainers (pl_retain.c): module and type dicts, and the entries
+      of a combined dict's keys table (3.10: dk_size slots, indices of
+      1-8 bytes by size; 3.11+: 1 << dk_log2_index_bytes index bytes,
+      16-byte entries unless dk_kind is general). */
+   Int    md_dict, md_name, tp_dict, ma_keys;
+   Int    dk_size;             /* 3.10 only, else -1 */
+   Int    dk_log2_index_bytes, dk_kind;   /* 3.11+ only, else -1 */
+   Int    dk_nentries, dk_indices;
+   /* A frame's local variables (3.11+, else -1): they start at
+      fr_localsplus; co_nlocalsplus (int) of them, named by the tuple
+      co_localsplusnames. */
+   Int    fr_localsplus, co_nlocalsplus, co_localsplusnames;
    Bool   immortal;            /* 3.12+: low 32 refcount bits all 1 */
 } PL_PyLayout;
 
@@ -98,9 +110,12 @@ typedef struct {
    const PL_PyLayout* lay;     /* its layout (a private copy on 3.13,
                                   filled from _Py_DebugOffsets) */
    Addr         runtime;       /* &_PyRuntime */
+   SizeT        runtime_size;  /* its section's size */
    Addr         code_type;     /* &PyCode_Type */
    Addr         type_type;     /* &PyType_Type */
    Addr         tuple_type;    /* &PyTuple_Type */
+   Addr         module_type;   /* &PyModule_Type */
+   Addr         dict_type;     /* &PyDict_Type */
    Addr         eval_lo, eval_hi;   /* _PyEval_EvalFrameDefault */
    Addr         fn_is_initialized;  /* Py_IsInitialized, or 0 */
    Addr         fn_gc_is_enabled;   /* PyGC_IsEnabled, or 0 */
@@ -220,5 +235,10 @@ const PL_PyStack* pl_pystack_get ( UInt id );
 /* A block that held a code object is being freed: cached decodings
    that refer to code objects are dropped. */
 void pl_pystack_code_freed ( void );
+/* Is A a local variable's slot in a live frame (3.11+, whose frames
+   live in the threads' data stacks)?  If so, *FRAME gets the frame and
+   BUF "local 'NAME' in FUNC (FILE)". */
+Bool pl_pystack_local_at ( Addr a, /*OUT*/Addr* frame, HChar* buf,
+                           SizeT sz );
 
 #endif /* __PL_PYTHON_H */

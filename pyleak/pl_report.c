@@ -94,6 +94,13 @@ static void pp_Error ( const Error* err )
       pl_record_types_text(r, types, sizeof types);
       VG_(umsg)("   Python objects: %s\n", types);
    }
+   if (r->path) {
+      VG_(umsg)("   retained by: ");
+      for (Word j = 0; j < VG_(sizeXA)(r->path); j++)
+         VG_(umsg)("%s%s", j ? " -> " : "",
+                   *(HChar**)VG_(indexXA)(r->path, j));
+      VG_(umsg)("\n");
+   }
    pl_pp_pystack(r->py_stack);
    VG_(pp_ExeContext)(r->where);
 }
@@ -178,8 +185,9 @@ void pl_register_errors ( void )
 /*--- Grouping blocks into loss records                    ---*/
 /*------------------------------------------------------------*/
 
-/* A record is one (kind, Python stack, native stack). */
-typedef struct { UWord kind; ExeContext* where; UInt py_stack; } RecKey;
+/* A record is one (kind, Python stack, native stack, retainer). */
+typedef struct { UWord kind; ExeContext* where; UInt py_stack;
+                 UInt retainer; } RecKey;
 
 static Word cmp_reckey ( const void* key, const void* elem )
 {
@@ -188,6 +196,7 @@ static Word cmp_reckey ( const void* key, const void* elem )
    if (k->kind != (UWord)r->kind) return k->kind < (UWord)r->kind ? -1 : 1;
    if (k->py_stack != r->py_stack) return k->py_stack < r->py_stack ? -1 : 1;
    if (k->where != r->where) return k->where < r->where ? -1 : 1;
+   if (k->retainer != r->retainer) return k->retainer < r->retainer ? -1 : 1;
    return 0;
 }
 
@@ -203,6 +212,7 @@ static Int cmp_records ( const void* va, const void* vb )
    if (a->blocks != b->blocks) return a->blocks < b->blocks ? -1 : 1;
    if (a->py_stack != b->py_stack) return a->py_stack < b->py_stack ? -1 : 1;
    if (a->where != b->where) return a->where < b->where ? -1 : 1;
+   if (a->retainer != b->retainer) return a->retainer < b->retainer ? -1 : 1;
    return 0;
 }
 
@@ -386,7 +396,9 @@ static OSet* build_records ( const PL_ScanResult* s,
          continue;                     /* joins its leader's record */
       ExeContext* where = cut && b->py_stack
                           ? representative(canon, memo, b->where) : b->where;
-      RecKey k = { s->kind[i], where, b->py_stack };
+      UInt ret = s->kind[i] == PL_KReachablePy && s->retainer
+                 ? s->retainer[i] : 0;
+      RecKey k = { s->kind[i], where, b->py_stack, ret };
       PL_Record* r = VG_(OSetGen_Lookup)(set, &k);
       if (r == NULL) {
          r = VG_(OSetGen_AllocNode)(set, sizeof(PL_Record));
@@ -394,6 +406,8 @@ static OSet* build_records ( const PL_ScanResult* s,
          r->kind  = s->kind[i];
          r->where = where;
          r->py_stack = b->py_stack;
+         r->retainer = ret;
+         r->first = (Int)i;
          VG_(OSetGen_Insert)(set, r);
       }
       r->bytes += b->szB;
@@ -434,7 +448,77 @@ static OSet* build_records ( const PL_ScanResult* s,
    while ((r = VG_(OSetGen_Next)(set)) != NULL)
       (*arr)[j++] = r;
    VG_(ssort)(*arr, *n, sizeof(PL_Record*), cmp_records);
+   /* The retention path of a reachable object's record: its first
+      object's (the others' differ at most in the part below the
+      retainer). */
+   for (UInt i = 0; i < *n; i++) {
+      r = (*arr)[i];
+      if (r->retainer == 0) continue;
+      r->path = VG_(newXA)(VG_(malloc), "pl.report.path", VG_(free),
+                           sizeof(HChar*));
+      pl_retain_path(s, r->first, r->path);
+   }
    return set;
+}
+
+/*------------------------------------------------------------*/
+/*--- Top retainers                                        ---*/
+/*------------------------------------------------------------*/
+
+/* Reachable Python objects are most of a live interpreter: the report
+   shows those of the retainers that keep the most bytes alive (all of
+   them with --top-retainers=0), and a table of those retainers. */
+typedef struct { UInt id; ULong bytes, blocks; UInt records; } RetTotal;
+
+static Int cmp_rettotal ( const void* a, const void* b )
+{
+   const RetTotal* x = a;
+   const RetTotal* y = b;
+   if (x->bytes != y->bytes) return x->bytes > y->bytes ? -1 : 1;
+   return x->id < y->id ? -1 : x->id > y->id ? 1 : 0;
+}
+
+/* Totals per retainer, largest first, into *OUT; returns how many.
+   *TOP gets the set of shown retainer ids as a bitmap over ids. */
+static UInt retainer_totals ( PL_Record** recs, UInt n,
+                              /*OUT*/RetTotal** out, /*OUT*/UChar** top )
+{
+   UInt max_id = 0;
+   for (UInt i = 0; i < n; i++)
+      if (recs[i]->retainer > max_id) max_id = recs[i]->retainer;
+   RetTotal* t = VG_(calloc)("pl.report.rett", max_id + 1, sizeof *t);
+   for (UInt i = 0; i < n; i++) {
+      UInt id = recs[i]->retainer;
+      if (id == 0) continue;
+      t[id].id = id;
+      t[id].bytes  += recs[i]->bytes;
+      t[id].blocks += recs[i]->blocks;
+      t[id].records++;
+   }
+   UInt m = 0;
+   for (UInt id = 1; id <= max_id; id++)
+      if (t[id].records) t[m++] = t[id];
+   VG_(ssort)(t, m, sizeof *t, cmp_rettotal);
+   *top = VG_(calloc)("pl.report.rettop", max_id + 1, 1);
+   for (UInt j = 0; j < m; j++)
+      if (pl_clo_top_retainers == 0 || j < pl_clo_top_retainers)
+         (*top)[t[j].id] = 1;
+   *out = t;
+   return m;
+}
+
+static void print_top_retainers ( const RetTotal* t, UInt m )
+{
+   UInt shown = pl_clo_top_retainers == 0 || pl_clo_top_retainers > m
+                ? m : pl_clo_top_retainers;
+   if (m == 0) return;
+   VG_(umsg)("Top retainers of reachable Python objects (%'u of %'u,"
+             " by bytes):\n", shown, m);
+   for (UInt j = 0; j < shown; j++)
+      VG_(umsg)("   %'llu bytes in %'llu blocks (%'u records): %s\n",
+                t[j].bytes, t[j].blocks, t[j].records,
+                pl_retain_name(t[j].id));
+   VG_(umsg)("\n");
 }
 
 /*------------------------------------------------------------*/
@@ -500,6 +584,9 @@ void pl_leak_check ( ThreadId tid, PL_When when, const HChar* label,
    pl_scan(&scan);
    OSet* set = build_records(&scan, &recs, &n);
    pl_scan_free(&scan);
+   RetTotal* rt;
+   UChar*    top;
+   UInt      n_rt = retainer_totals(recs, n, &rt, &top);
 
    Bool verbose  = VG_(clo_verbosity) > 0;
    Bool teardown = when == PL_WhenTeardown;
@@ -520,7 +607,8 @@ void pl_leak_check ( ThreadId tid, PL_When when, const HChar* label,
    for (UInt i = 0; i < n; i++) {
       PL_Record* r = recs[i];
       Bool full  = mode == PL_LCFull && !teardown;
-      Bool show  = full && (pl_clo_show_kinds & PL_KSET(r->kind));
+      Bool show  = full && (pl_clo_show_kinds & PL_KSET(r->kind))
+                   && (r->retainer == 0 || top[r->retainer]);
       Bool error = full && (pl_clo_error_kinds & PL_KSET(r->kind));
       if (show || error) {
          LeakErrExtra x = { r, i + 1, n };
@@ -536,6 +624,11 @@ void pl_leak_check ( ThreadId tid, PL_When when, const HChar* label,
       }
    }
    pl_last_totals = t;
+   if (verbose && mode == PL_LCFull && !teardown
+       && (pl_clo_show_kinds & PL_KSET(PL_KReachablePy)))
+      print_top_retainers(rt, n_rt);
+   VG_(free)(rt);
+   VG_(free)(top);
 
    if (verbose && teardown) {
       /* The report was the check at finalisation; this is what the
@@ -560,8 +653,15 @@ void pl_leak_check ( ThreadId tid, PL_When when, const HChar* label,
 
    pl_json_add_check(when, label, &t, recs, n);
 
-   for (UInt i = 0; i < n; i++)
+   for (UInt i = 0; i < n; i++) {
       if (recs[i]->py_types) VG_(deleteXA)(recs[i]->py_types);
+      if (recs[i]->path) {
+         for (Word j = 0; j < VG_(sizeXA)(recs[i]->path); j++)
+            VG_(free)(*(HChar**)VG_(indexXA)(recs[i]->path, j));
+         VG_(deleteXA)(recs[i]->path);
+      }
+   }
+   pl_retain_release();
    VG_(free)(recs);
    VG_(OSetGen_Destroy)(set);
 }

@@ -19,9 +19,12 @@
      the lost blocks by their reference counts; see "Python leaks"
      below.  The GC's list links in each object's GC header are not
      references and are neither scanned nor followed.
-   Marking uses an explicit stack of block indices with a pending flag,
-   so each block is on the stack at most once: a 10-million-node list
-   needs 40 MB of stack array and no recursion.
+   Marking uses an explicit queue of block indices with a pending flag,
+   so each block is in the queue at most once: a 10-million-node list
+   needs 40 MB of queue array and no recursion.  The queue is first in,
+   first out, so each root's blocks are reached breadth first: the
+   block that first reaches another (its parent, kept for pl_retain.c)
+   is on a shortest path from that root.
 
    What differs from memcheck: memcheck also skips words whose bits are
    undefined.  pyleak zeroes fresh blocks (pl_intercept.c) and skips the
@@ -60,7 +63,7 @@ typedef struct {
    UChar hook_off;         /* CPython debug-hook headers' bytes */
 } Extra;
 
-#define NO_OBJ 0xFF
+#define NO_OBJ PL_NO_OBJ
 
 /* The state of one scan; file-static because the fault catcher and
    the register callback take no closure. */
@@ -70,8 +73,16 @@ static Extra*     sc_extra;
 static SizeT*     sc_indirect;     /* per clique leader */
 static Int*       sc_leader;       /* per block: the group it joined */
 static Addr*      sc_type;         /* per block: Python type, or 0 */
-static Int*       sc_stack;        /* mark stack of block indices */
-static Int        sc_top;
+static Int*       sc_queue;        /* ring of block indices to scan */
+static UInt       sc_head, sc_count;
+static Int*       sc_parent;       /* see PL_ScanResult */
+static Int*       sc_order;
+static UInt       sc_n_order;
+static XArray*    sc_roots;
+static Int        scan_src;        /* block being scanned, -1: a root */
+static volatile Addr scan_cur;     /* the word being scanned, 0 for a
+                                      register */
+static ThreadId   scan_reg_tid;    /* the thread of a register root */
 static Addr       sc_lo, sc_hi;    /* [lowest start, highest end) */
 
 /*------------------------------------------------------------*/
@@ -80,14 +91,12 @@ static Addr       sc_lo, sc_hi;    /* [lowest start, highest end) */
 
 /* Index of the block containing A, or -1.  A zero-sized block covers
    its one start address, else nothing could ever point to it. */
-static Int find_block ( Addr a )
+static Int block_index ( PL_Block* const* blocks, UInt n, Addr a )
 {
-   if (a < sc_lo || a >= sc_hi)
-      return -1;
-   Int lo = 0, hi = (Int)sc_n - 1;
+   Int lo = 0, hi = (Int)n - 1;
    while (lo <= hi) {
       Int mid = lo + (hi - lo) / 2;
-      PL_Block* b = sc_blocks[mid];
+      const PL_Block* b = blocks[mid];
       Addr end = b->data + (b->szB ? b->szB : 1);
       if (a < b->data)
          hi = mid - 1;
@@ -99,12 +108,47 @@ static Int find_block ( Addr a )
    return -1;
 }
 
+static inline Int find_block ( Addr a )
+{
+   if (a < sc_lo || a >= sc_hi)
+      return -1;
+   return block_index(sc_blocks, sc_n, a);
+}
+
+Int pl_scan_find ( const PL_ScanResult* s, Addr a )
+{
+   return block_index(s->blocks, s->n_blocks, a);
+}
+
 static void push ( Int i )
 {
    if (sc_extra[i].pending)
       return;
    sc_extra[i].pending = 1;
-   sc_stack[++sc_top] = i;
+   UInt at = sc_head + sc_count++;
+   sc_queue[at >= sc_n ? at - sc_n : at] = i;
+}
+
+static Int pop ( void )
+{
+   Int i = sc_queue[sc_head];
+   sc_head = sc_head + 1 == sc_n ? 0 : sc_head + 1;
+   sc_count--;
+   sc_extra[i].pending = 0;
+   return i;
+}
+
+/* Block I has just become reachable from what is being scanned. */
+static void reached ( Int i )
+{
+   if (scan_src >= 0) {
+      sc_parent[i] = scan_src;
+   } else {
+      PL_Root r = { scan_cur, scan_cur ? VG_INVALID_THREADID : scan_reg_tid };
+      sc_parent[i] = PL_ROOT_PARENT(VG_(sizeXA)(sc_roots));
+      VG_(addToXA)(sc_roots, &r);
+   }
+   sc_order[sc_n_order++] = i;
 }
 
 /* Is W inside block I's GC header?  The header holds the GC's list
@@ -133,8 +177,6 @@ static inline Bool is_obj_ref ( Int i, Addr w )
 /* The block being scanned is a dead object (see scan_block). */
 static Bool scan_src_dead;
 
-/* The word being scanned (set by scan_range; 0 for a register). */
-static volatile Addr scan_cur;
 
 /* --debug-pointers-to-size=N: say where each pointer to a block of N
    bytes was found in the root phase (a debugging aid for "why is
@@ -221,6 +263,7 @@ static void mark_from ( Addr w, Bool prior_def )
                 || aligned_alloc_pointer(w, i);
    if (start && prior_def) {
       ex->state = S_Reachable;
+      reached(i);
       push(i);              /* rescan: what it points to is now definite */
    } else if (ex->state == S_Unreached) {
       ex->state = S_Possible;
@@ -311,13 +354,22 @@ static void scan_block ( Int i, Bool prior_def, Int leader )
    const PL_Block* b  = sc_blocks[i];
    const Extra*    ex = &sc_extra[i];
    scan_src_dead = ex->dead;
+   SizeT end = b->szB;
+   /* 3.11+ code objects end in their bytecode, whose inline caches keep
+      borrowed pointers (a specialised attribute load caches the
+      attribute's value, guarded by the type's version): not references,
+      and often stale. */
+   if (sc_type[i] != 0 && sc_type[i] == pl_py.code_type
+       && pl_py.lay->co_code_adaptive > 0
+       && ex->obj_off + (SizeT)pl_py.lay->co_code_adaptive < end)
+      end = ex->obj_off + pl_py.lay->co_code_adaptive;
    if (ex->obj_off != NO_OBJ && ex->gc) {
       SizeT head = ex->obj_off - 16;
       scan_range(b->data, head, prior_def, leader);
-      scan_range(b->data + ex->obj_off, b->szB - ex->obj_off, prior_def,
+      scan_range(b->data + ex->obj_off, end - ex->obj_off, prior_def,
                  leader);
    } else {
-      scan_range(b->data, b->szB, prior_def, leader);
+      scan_range(b->data, end, prior_def, leader);
    }
    scan_src_dead = False;
 }
@@ -325,11 +377,12 @@ static void scan_block ( Int i, Bool prior_def, Int leader )
 /* Pop and scan until the mark stack is empty. */
 static void drain ( Int leader )
 {
-   while (sc_top >= 0) {
-      Int i = sc_stack[sc_top--];
-      sc_extra[i].pending = 0;
+   while (sc_count > 0) {
+      Int i = pop();
+      scan_src = i;
       scan_block(i, sc_extra[i].state == S_Reachable, leader);
    }
+   scan_src = -1;
 }
 
 /*------------------------------------------------------------*/
@@ -482,6 +535,7 @@ static Bool is_root_segment ( NSegment const* seg )
 static void scan_register ( ThreadId tid, const HChar* regname, UWord val )
 {
    scan_cur = 0;
+   scan_reg_tid = tid;
    if (val >= sc_lo && val < sc_hi) {
       mark_from(val, True);
       drain(-1);
@@ -592,8 +646,15 @@ void pl_scan ( /*OUT*/PL_ScanResult* res )
    sc_indirect = VG_(calloc)("pl.scan.ind", sc_n + 1, sizeof(SizeT));
    sc_leader   = VG_(malloc)("pl.scan.leader", (sc_n + 1) * sizeof(Int));
    for (UInt i = 0; i < sc_n; i++) sc_leader[i] = -1;
-   sc_stack    = VG_(malloc)("pl.scan.stack", (sc_n + 1) * sizeof(Int));
-   sc_top = -1;
+   sc_queue    = VG_(malloc)("pl.scan.queue", (sc_n + 1) * sizeof(Int));
+   sc_head = sc_count = 0;
+   sc_parent   = VG_(malloc)("pl.scan.parent", (sc_n + 1) * sizeof(Int));
+   for (UInt i = 0; i < sc_n; i++) sc_parent[i] = -1;
+   sc_order    = VG_(malloc)("pl.scan.order", (sc_n + 1) * sizeof(Int));
+   sc_n_order  = 0;
+   sc_roots    = VG_(newXA)(VG_(malloc), "pl.scan.roots", VG_(free),
+                            sizeof(PL_Root));
+   scan_src    = -1;
    if (sc_n > 0) {
       PL_Block* last = sc_blocks[sc_n - 1];
       sc_lo = sc_blocks[0]->data;
@@ -635,7 +696,14 @@ void pl_scan ( /*OUT*/PL_ScanResult* res )
    res->indirect_szB = sc_indirect;
    res->py_type      = sc_type;
    res->leader       = sc_leader;
+   res->parent       = sc_parent;
+   res->order        = sc_order;
+   res->n_order      = sc_n_order;
+   res->roots        = sc_roots;
+   res->retainer     = NULL;
    res->kind         = VG_(malloc)("pl.scan.kind", sc_n + 1);
+   res->obj_off      = VG_(malloc)("pl.scan.objoff", sc_n + 1);
+   for (UInt i = 0; i < sc_n; i++) res->obj_off[i] = sc_extra[i].obj_off;
    for (UInt i = 0; i < sc_n; i++) {
       const Extra* ex = &sc_extra[i];
       UChar k;
@@ -667,17 +735,24 @@ void pl_scan ( /*OUT*/PL_ScanResult* res )
          res->kind[i] = res->kind[l];
    }
    VG_(free)(sc_extra);
-   VG_(free)(sc_stack);
+   VG_(free)(sc_queue);
    sc_extra = NULL;
-   sc_stack = NULL;
+   sc_queue = NULL;
+   if (pl_py.found)
+      pl_retain_compute(res);
 }
 
 void pl_scan_free ( PL_ScanResult* res )
 {
    VG_(free)(res->leader);
+   VG_(free)(res->parent);
+   VG_(free)(res->order);
+   VG_(deleteXA)(res->roots);
+   if (res->retainer) VG_(free)(res->retainer);
    if (res->blocks) VG_(free)(res->blocks);
    VG_(free)(res->kind);
    VG_(free)(res->indirect_szB);
    VG_(free)(res->py_type);
+   VG_(free)(res->obj_off);
    VG_(memset)(res, 0, sizeof *res);
 }

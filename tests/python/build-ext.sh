@@ -41,6 +41,9 @@ fi
 mkdir -p "$outdir" || exit 2
 
 cc=${CC:-gcc}
+# pyleak.h (the client requests) and the valgrind.h it includes.
+pyleak_inc=$scriptdir/../../pyleak
+vg_cflags=$(pkg-config --cflags valgrind 2>/dev/null || echo -I/usr/include/valgrind)
 nl='
 '
 seen=" "          # EXT_SUFFIXes already handled, space separated
@@ -83,7 +86,8 @@ print(sysconfig.get_config_var("EXT_SUFFIX") or "")' </dev/null) || {
     tmp=$so.tmp.$$
     # shellcheck disable=SC2086  # EXTRA_CFLAGS is a word list on purpose
     if "$cc" -shared -fPIC -g -O1 -fno-omit-frame-pointer -fno-inline -Wall \
-            ${EXTRA_CFLAGS:-} -I"$inc" -o "$tmp" "$src" </dev/null \
+            ${EXTRA_CFLAGS:-} -I"$inc" -I"$pyleak_inc" $vg_cflags \
+            -o "$tmp" "$src" </dev/null \
         && mv -f "$tmp" "$so"; then
         echo "$me: built $so ($py)" >&2
     else

@@ -22,6 +22,7 @@
  *   call(fn, *args, **kw)   lx_call: fn(*args, **kw) via PyObject_Call,
  *                           returns its result
  *   leak_in_thread_nogil(n) lx_leak_bytes(n) with the GIL released
+ *   leak_check(label)       a leak check now (PYLEAK_LEAK_CHECK)
  * All but call() return None.
  * At import, if LEAKEXT_IMPORT_LEAK is set in the environment,
  * lx_import_leak() mallocs 77 bytes and drops them.
@@ -31,6 +32,8 @@
 
 #include <stdlib.h>
 #include <string.h>
+
+#include "pyleak.h"             /* PYLEAK_LEAK_CHECK (and valgrind.h) */
 
 #if defined(__clang__)
 #  define LX_NOINLINE __attribute__((noinline))
@@ -331,6 +334,16 @@ leakext_kept(PyObject *self, PyObject *arg)
 }
 
 static PyObject *
+leakext_leak_check(PyObject *self, PyObject *arg)
+{
+    const char *label = PyUnicode_AsUTF8(arg);
+    if (label == NULL)
+        return NULL;
+    PYLEAK_LEAK_CHECK(label);
+    Py_RETURN_NONE;
+}
+
+static PyObject *
 leakext_clobber_stack(PyObject *self, PyObject *noargs)
 {
     lx_clobber_stack();
@@ -340,6 +353,8 @@ leakext_clobber_stack(PyObject *self, PyObject *noargs)
 static PyMethodDef leakext_methods[] = {
     {"kept", leakext_kept, METH_O,
      "kept(i): the i-th object stored by keep()."},
+    {"leak_check", leakext_leak_check, METH_O,
+     "leak_check(label): ask pyleak for a leak check now (no-op elsewhere)."},
     {"clobber_stack", leakext_clobber_stack, METH_NOARGS,
      "clobber_stack(): zero 64 KiB of dead C stack below the caller."},
     {"leak_bytes", leakext_leak_bytes, METH_O,

@@ -1,0 +1,470 @@
+/* pyleak: retainers, what keeps reachable Python objects alive.
+   Copyright (C) 2026 the pyleak developers.  GPL-2.0-or-later.
+
+   The scan (pl_scan.c) reaches blocks breadth first from each root and
+   remembers, per reachable block, the block or root word that first
+   reached it.  Those links form a tree whose paths are shortest from
+   their root.  A reachable object's retainer is the nearest named
+   thing on its path:
+
+   - a module global: the path goes through the keys table of a
+     module's dict (md_dict): "module NAME global 'KEY'";
+   - a class attribute: the same through a heap type's tp_dict:
+     "class NAME attribute 'KEY'";
+   - otherwise the root the path starts at: a C static variable (the
+     data symbol holding the root word, from the object's symbol
+     table; _PyRuntime by its section), other data of an object file,
+     a thread's stack or registers, an anonymous mapping (3.11+ frames
+     keep their locals in one).
+
+   Everything below a retainer on the tree shares it, so one unbounded
+   cache is one retainer however many objects it holds.  A retainer is
+   identified by what it is (module dict and key object, symbol start,
+   thread, mapping), not by its text, so two globals of the same name
+   in two modules stay apart.  Names are read once per retainer, when
+   it is first seen, while the client is stopped. */
+
+#include "pub_tool_basics.h"
+#include "pub_tool_aspacemgr.h"
+#include "pub_tool_debuginfo.h"
+#include "pub_tool_hashtable.h"
+#include "pub_tool_libcassert.h"
+#include "pub_tool_libcbase.h"
+#include "pub_tool_libcprint.h"
+#include "pub_tool_machine.h"
+#include "pub_tool_mallocfree.h"
+#include "pub_tool_threadstate.h"
+#include "pub_tool_xarray.h"
+#include "pl_include.h"
+#include "pl_python.h"
+
+typedef enum { R_Global = 1, R_ClassAttr, R_CStatic, R_Data, R_Stack,
+               R_Registers, R_Anon, R_Local } RKind;
+
+typedef struct _Ret {
+   struct _Ret* next;
+   UWord        key;            /* hash of (kind, a, b) */
+   UWord        kind, a, b;
+   UInt         id;
+   HChar*       name;
+} Ret;
+
+static VgHashTable* rets;       /* Ret, by (kind, a, b) */
+static XArray*      ret_list;   /* Ret*, by id - 1 */
+
+/* A module-global or class-attribute slot: keys table + value -> key,
+   and whose dict it is (the module or type object, R_Global or
+   R_ClassAttr). */
+typedef struct _Slot {
+   struct _Slot* next;
+   UWord         key;           /* hash of (keys table, value) */
+   Addr          keys, value, name, owner;
+   UWord         kind;
+} Slot;
+
+/* The first slot found for a value, whatever the dict. */
+typedef struct _ByVal {
+   struct _ByVal* next;
+   UWord          key;          /* the value */
+   Slot*          slot;
+} ByVal;
+
+static VgHashTable* slots;
+static VgHashTable* byval;
+
+/* The thread stacks, to tell a stack root from other anonymous memory. */
+#define MAX_STACKS 512
+static Addr     stk_lo[MAX_STACKS], stk_hi[MAX_STACKS];
+static ThreadId stk_tid[MAX_STACKS];
+static Int      n_stk;
+
+/*------------------------------------------------------------*/
+/*--- Retainer table                                       ---*/
+/*------------------------------------------------------------*/
+
+static Word cmp_ret ( const void* k, const void* e )
+{
+   const Ret* x = k;
+   const Ret* y = e;
+   return x->kind == y->kind && x->a == y->a && x->b == y->b ? 0 : 1;
+}
+
+/* The retainer (KIND, A, B), made with the name NAME() gives when it
+   is new, or the name TEXT. */
+static UInt intern_text ( RKind kind, UWord a, UWord b,
+                          void (*name)(HChar*, SizeT, UWord, UWord),
+                          const HChar* text )
+{
+   UWord w[3] = { kind, a, b };
+   Ret probe = { NULL, pl_hash_words(w, 3), kind, a, b, 0, NULL };
+   Ret* r = VG_(HT_gen_lookup)(rets, &probe, cmp_ret);
+   if (r) return r->id;
+   HChar buf[256];
+   if (name) name(buf, sizeof buf, a, b);
+   else      VG_(strlcpy)(buf, text, sizeof buf);
+   r = VG_(malloc)("pl.retain.ret", sizeof *r);
+   *r = probe;
+   r->id = VG_(sizeXA)(ret_list) + 1;
+   r->name = VG_(strdup)("pl.retain.name", buf);
+   VG_(HT_add_node)(rets, r);
+   VG_(addToXA)(ret_list, &r);
+   return r->id;
+}
+
+static UInt intern ( RKind kind, UWord a, UWord b,
+                     void (*name)(HChar*, SizeT, UWord, UWord) )
+{
+   return intern_text(kind, a, b, name, NULL);
+}
+
+const HChar* pl_retain_name ( UInt id )
+{
+   if (ret_list == NULL || id == 0 || id > VG_(sizeXA)(ret_list))
+      return "?";
+   return (*(Ret**)VG_(indexXA)(ret_list, id - 1))->name;
+}
+
+/*------------------------------------------------------------*/
+/*--- Names                                                ---*/
+/*------------------------------------------------------------*/
+
+/* A Python str into BUF as a name, or "?". */
+static void str_name ( Addr o, HChar* buf, SizeT sz )
+{
+   if (!pl_py_str(o, buf, sz)) VG_(strlcpy)(buf, "?", sz);
+   for (HChar* p = buf; *p; p++)            /* safe in JSON and text */
+      if ((UChar)*p < 0x20 || *p == '"' || *p == '\\') *p = '?';
+}
+
+/* A: the module object, B: the key. */
+static void name_global ( HChar* buf, SizeT sz, UWord a, UWord b )
+{
+   HChar mod[96] = "?", key[96];
+   ULong mn;
+   if (pl_rd64(a + pl_py.lay->md_name, &mn)) str_name(mn, mod, sizeof mod);
+   str_name(b, key, sizeof key);
+   VG_(snprintf)(buf, sz, "module %s global '%s'", mod, key);
+}
+
+/* A: the type object, B: the key. */
+static void name_attr ( HChar* buf, SizeT sz, UWord a, UWord b )
+{
+   HChar cls[96], key[96];
+   pl_pyobj_type_name(a, cls, sizeof cls);
+   str_name(b, key, sizeof key);
+   VG_(snprintf)(buf, sz, "class %s attribute '%s'", cls, key);
+}
+
+static const HChar* basename ( const HChar* path )
+{
+   const HChar* s = VG_(strrchr)(path, '/');
+   return s ? s + 1 : path;
+}
+
+static const HChar* object_of ( Addr a )
+{
+   NSegment const* seg = VG_(am_find_nsegment)(a);
+   const HChar* f = seg ? VG_(am_get_filename)(seg) : NULL;
+   return f ? basename(f) : "?";
+}
+
+/* A: the symbol's start address. */
+static void name_static ( HChar* buf, SizeT sz, UWord a, UWord b )
+{
+   const HChar* sym = NULL;
+   PtrdiffT off;
+   if (pl_py.found && a == pl_py.runtime)
+      sym = "_PyRuntime";
+   else if (!VG_(get_datasym_and_offset)(VG_(current_DiEpoch)(), a, &sym,
+                                         &off))
+      sym = "?";
+   VG_(snprintf)(buf, sz, "C static '%s' in %s", sym, object_of(a));
+}
+
+/* A: the mapping's start. */
+static void name_data ( HChar* buf, SizeT sz, UWord a, UWord b )
+{
+   VG_(snprintf)(buf, sz, "static data of %s", object_of(a));
+}
+
+static void name_stack ( HChar* buf, SizeT sz, UWord a, UWord b )
+{
+   VG_(snprintf)(buf, sz, "stack of thread %lu", a);
+}
+
+static void name_regs ( HChar* buf, SizeT sz, UWord a, UWord b )
+{
+   VG_(snprintf)(buf, sz, "registers of thread %lu", a);
+}
+
+static void name_anon ( HChar* buf, SizeT sz, UWord a, UWord b )
+{
+   VG_(snprintf)(buf, sz, "anonymous memory (a C arena, a Python frame's"
+                 " value stack)");
+}
+
+/*------------------------------------------------------------*/
+/*--- Roots                                                ---*/
+/*------------------------------------------------------------*/
+
+static UInt root_retainer ( const PL_Root* r )
+{
+   if (r->at == 0)
+      return intern(R_Registers, r->tid, 0, name_regs);
+   for (Int i = 0; i < n_stk; i++)
+      if (r->at >= stk_lo[i] && r->at < stk_hi[i])
+         return intern(R_Stack, stk_tid[i], 0, name_stack);
+   NSegment const* seg = VG_(am_find_nsegment)(r->at);
+   if (seg == NULL || seg->kind != SkFileC) {
+      HChar buf[256];
+      Addr frame;
+      if (pl_pystack_local_at(r->at, &frame, buf, sizeof buf))
+         return intern_text(R_Local, frame, r->at, NULL, buf);
+      return intern(R_Anon, 0, 0, name_anon);
+   }
+   if (pl_py.found && r->at >= pl_py.runtime
+       && r->at < pl_py.runtime + pl_py.runtime_size)
+      return intern(R_CStatic, pl_py.runtime, 0, name_static);
+   const HChar* sym;
+   PtrdiffT off;
+   if (VG_(get_datasym_and_offset)(VG_(current_DiEpoch)(), r->at, &sym,
+                                   &off))
+      return intern(R_CStatic, r->at - off, 0, name_static);
+   return intern(R_Data, seg->start, 0, name_data);
+}
+
+static void collect_stacks ( void )
+{
+   ThreadId tid;
+   Addr sp, smax;
+   n_stk = 0;
+   VG_(thread_stack_reset_iter)(&tid);
+   while (VG_(thread_stack_next)(&tid, &sp, &smax) && n_stk < MAX_STACKS) {
+      NSegment const* seg = VG_(am_find_nsegment)(sp);
+      stk_lo[n_stk]  = seg ? seg->start : sp;
+      stk_hi[n_stk]  = smax + 1;
+      stk_tid[n_stk] = tid;
+      n_stk++;
+   }
+}
+
+/*------------------------------------------------------------*/
+/*--- Module and class dicts                               ---*/
+/*------------------------------------------------------------*/
+
+static Word cmp_slot ( const void* k, const void* e )
+{
+   const Slot* x = k;
+   const Slot* y = e;
+   return x->keys == y->keys && x->value == y->value ? 0 : 1;
+}
+
+static UWord slot_hash ( Addr keys, Addr value )
+{
+   UWord w[2] = { keys, value };
+   return pl_hash_words(w, 2);
+}
+
+/* Record every (key, value) entry of the combined dict at DICT, the
+   dict of OWNER (KIND says which kind of owner), whose keys table is a
+   heap block of S not seen before (*SEEN per block). */
+static void add_dict_slots ( const PL_ScanResult* s, Addr dict,
+                             Addr owner, RKind kind, UChar* seen )
+{
+   const PL_PyLayout* L = pl_py.lay;
+   ULong keys, n;
+   Int db = pl_scan_find(s, dict);
+   if (db < 0 || s->py_type[db] != pl_py.dict_type) return;
+   if (!pl_rd64(dict + L->ma_keys, &keys)) return;
+   Int kb = pl_scan_find(s, keys);
+   if (kb < 0 || s->blocks[kb]->data != keys || seen[kb]) return;
+   seen[kb] = 1;
+   Addr  entries;
+   UInt  esz = 24, koff = 8, voff = 16;       /* {hash, key, value} */
+   if (L->dk_size >= 0) {
+      ULong size;
+      if (!pl_rd64(keys + L->dk_size, &size) || size > (1ULL << 40))
+         return;
+      UInt ix = size <= 0xff ? 1 : size <= 0xffff ? 2
+                : size <= 0xffffffffULL ? 4 : 8;
+      entries = keys + L->dk_indices + size * ix;
+   } else {
+      UChar log2ix, kind;
+      if (!pl_rd8(keys + L->dk_log2_index_bytes, &log2ix)
+          || !pl_rd8(keys + L->dk_kind, &kind) || log2ix > 40)
+         return;
+      entries = keys + L->dk_indices + (1ULL << log2ix);
+      if (kind != 0) { esz = 16; koff = 0; voff = 8; }  /* {key, value} */
+   }
+   if (!pl_rd64(keys + L->dk_nentries, &n)) return;
+   Addr end = keys + s->blocks[kb]->szB;
+   if (entries > end) return;
+   if (n > (end - entries) / esz) n = (end - entries) / esz;
+   for (ULong e = 0; e < n; e++) {
+      Addr at = entries + e * esz;
+      Addr k = *(const Addr*)(at + koff), v = *(const Addr*)(at + voff);
+      if (k == 0 || v == 0) continue;
+      Slot probe = { NULL, slot_hash(keys, v), keys, v, k, owner, kind };
+      if (VG_(HT_gen_lookup)(slots, &probe, cmp_slot)) continue;
+      Slot* sl = VG_(malloc)("pl.retain.slot", sizeof *sl);
+      *sl = probe;
+      VG_(HT_add_node)(slots, sl);
+      if (VG_(HT_lookup)(byval, v) == NULL) {
+         ByVal* bv = VG_(malloc)("pl.retain.byval", sizeof *bv);
+         bv->key = v; bv->slot = sl;
+         VG_(HT_add_node)(byval, bv);
+      }
+   }
+}
+
+/* Is the type TP a subclass of type (a metatype's instance)? */
+static Bool is_type_object ( Addr tp )
+{
+   ULong flags;
+   return pl_rd64(tp + pl_py.lay->tp_flags, &flags)
+          && (flags & (1ULL << 31));          /* Py_TPFLAGS_TYPE_SUBCLASS */
+}
+
+/*------------------------------------------------------------*/
+/*--- Computing retainers                                  ---*/
+/*------------------------------------------------------------*/
+
+static inline Addr obj_addr ( const PL_ScanResult* s, Int i )
+{
+   return s->blocks[i]->data + s->obj_off[i];
+}
+
+void pl_retain_compute ( PL_ScanResult* s )
+{
+   pl_retain_release();
+   rets     = VG_(HT_construct)("pl.retain.rets");
+   slots    = VG_(HT_construct)("pl.retain.slots");
+   byval    = VG_(HT_construct)("pl.retain.byval");
+   ret_list = VG_(newXA)(VG_(malloc), "pl.retain.list", VG_(free),
+                         sizeof(Ret*));
+   collect_stacks();
+
+   /* The dicts of modules and classes: heap modules and types, and
+      the static types of objects (3.10 and 3.11 keep their dicts in
+      tp_dict too). */
+   UChar* seen = VG_(calloc)("pl.retain.seen", s->n_blocks + 1, 1);
+   Addr   last_tp = 0;
+   for (UInt k = 0; k < s->n_order; k++) {
+      Int i = s->order[k];
+      Addr tp = s->py_type[i];
+      if (tp == 0 || s->obj_off[i] == PL_NO_OBJ) continue;
+      ULong d;
+      Addr o = obj_addr(s, i);
+      if (tp == pl_py.module_type && pl_py.module_type != 0) {
+         if (pl_rd64(o + pl_py.lay->md_dict, &d))
+            add_dict_slots(s, d, o, R_Global, seen);
+      } else if (is_type_object(tp)) {
+         if (pl_rd64(o + pl_py.lay->tp_dict, &d))
+            add_dict_slots(s, d, o, R_ClassAttr, seen);
+      }
+      if (tp != last_tp && pl_rd64(tp + pl_py.lay->tp_dict, &d)) {
+         add_dict_slots(s, d, tp, R_ClassAttr, seen);
+         last_tp = tp;
+      }
+   }
+   VG_(free)(seen);
+
+   /* Parents come before children in s->order.  An object named by a
+      slot takes that name: through the slot its parent is, or, for one
+      reached first some other way (a class through its instances'
+      ob_type, sys.modules through the interpreter state), through the
+      first slot found holding it. */
+   UInt* ret = VG_(calloc)("pl.retain.ret", s->n_blocks + 1, sizeof(UInt));
+   for (UInt k = 0; k < s->n_order; k++) {
+      Int i = s->order[k];
+      Int p = s->parent[i];
+      Slot* sl = NULL;
+      if (s->obj_off[i] != PL_NO_OBJ) {
+         Addr v = obj_addr(s, i);
+         if (p >= 0) {
+            Addr keys = s->blocks[p]->data;
+            Slot probe = { NULL, slot_hash(keys, v), keys, v, 0, 0, 0 };
+            sl = VG_(HT_gen_lookup)(slots, &probe, cmp_slot);
+         }
+         if (sl == NULL) {
+            ByVal* bv = VG_(HT_lookup)(byval, v);
+            if (bv) sl = bv->slot;
+         }
+      }
+      if (sl)
+         ret[i] = intern(sl->kind, sl->owner, sl->name,
+                         sl->kind == R_Global ? name_global : name_attr);
+      else if (p < -1)
+         ret[i] = root_retainer(VG_(indexXA)(s->roots, PL_PARENT_ROOT(p)));
+      else {
+         tl_assert(p >= 0);
+         ret[i] = ret[p];
+      }
+   }
+   s->retainer = ret;
+}
+
+/*------------------------------------------------------------*/
+/*--- Retention paths                                      ---*/
+/*------------------------------------------------------------*/
+
+/* At most this many elements after the retainer; longer paths keep
+   their two ends around a "...". */
+#define PATH_MAX_ELEMS 8
+
+static Bool is_obj ( const PL_ScanResult* s, Int i )
+{
+   return s->obj_off[i] != PL_NO_OBJ && s->py_type[i] != 0;
+}
+
+void pl_retain_path ( const PL_ScanResult* s, UInt i, XArray* path )
+{
+   UInt r = s->retainer ? s->retainer[i] : 0;
+   HChar* e = VG_(strdup)("pl.retain.path", pl_retain_name(r));
+   VG_(addToXA)(path, &e);
+   if (r == 0) return;
+
+   /* Up the tree while the retainer stays the same; a block that is
+      not an object but belongs to one (a list's item array, a dict's
+      keys table) is part of its owner and not named. */
+   Int chain[64];
+   UInt n = 0;
+   Bool elided = False;
+   for (Int x = (Int)i; ; ) {
+      Int p = s->parent[x];
+      Bool internal = !is_obj(s, x) && p >= 0 && is_obj(s, p);
+      if (!internal) {
+         if (n < PATH_MAX_ELEMS) chain[n++] = x;
+         else { chain[PATH_MAX_ELEMS - 1] = x; elided = True; }
+      }
+      if (p < 0 || s->retainer[p] != r) break;
+      x = p;
+   }
+   /* chain[0] is I, chain[n-1] the block next to the retainer. */
+   for (Int j = (Int)n - 1; j >= 0; j--) {
+      HChar buf[128];
+      if (is_obj(s, chain[j]))
+         pl_pyobj_type_name(s->py_type[chain[j]], buf, sizeof buf);
+      else
+         VG_(snprintf)(buf, sizeof buf, "C block of %lu bytes",
+                       s->blocks[chain[j]]->szB);
+      e = VG_(strdup)("pl.retain.path", buf);
+      VG_(addToXA)(path, &e);
+      if (elided && j == (Int)n - 1) {
+         e = VG_(strdup)("pl.retain.path", "...");
+         VG_(addToXA)(path, &e);
+      }
+   }
+}
+
+void pl_retain_release ( void )
+{
+   if (rets == NULL) return;
+   for (Word i = 0; i < VG_(sizeXA)(ret_list); i++)
+      VG_(free)((*(Ret**)VG_(indexXA)(ret_list, i))->name);
+   VG_(HT_destruct)(rets, VG_(free));
+   VG_(HT_destruct)(slots, VG_(free));
+   VG_(HT_destruct)(byval, VG_(free));
+   VG_(deleteXA)(ret_list);
+   rets = NULL; slots = NULL; byval = NULL; ret_list = NULL;
+}
