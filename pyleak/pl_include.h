@@ -159,6 +159,10 @@ Int  pl_scan_find ( const PL_ScanResult* s, Addr a );
    global, a class attribute, a C static variable, a thread's stack or
    registers.  Valid until pl_retain_release. */
 void pl_retain_compute ( PL_ScanResult* s );
+/* Does anything use retainers: reachable-python records shown or
+   counted as errors (they are keyed by retainer), or a JSON file?
+   Otherwise the check skips naming them. */
+Bool pl_retain_wanted ( void );
 /* "module __main__ global '_cache'" */
 const HChar* pl_retain_name ( UInt id );
 /* The path from block I's retainer to it: element strings into PATH

@@ -195,9 +195,7 @@ void pl_pyobj_type_name ( Addr tp, HChar* buf, SizeT sz )
    buf[0] = '\0';
    if (pl_py.lay && pl_rd64(tp + pl_py.lay->tp_name, &name))
       len = pl_rd_cstr(name, buf, sz, &whole);
-   for (SizeT i = 0; i < len; i++)          /* safe in JSON and text */
-      if ((UChar)buf[i] < 0x20 || buf[i] == '"' || buf[i] == '\\')
-         buf[i] = '?';
+   pl_printable(buf);
    if (len == 0 && sz > 3)
       VG_(strcpy)(buf, "???");
 }

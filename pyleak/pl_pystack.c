@@ -323,19 +323,26 @@ static void compute_spans ( const PL_PyLayout* L )
 #define FIELD32(base, off)  (*(const UInt*)((base) + (off)))
 #define FIELD8(base, off)   (*(const UChar*)((base) + (off)))
 
+/* The innermost frame of thread state TS, or 0. */
+static Addr top_frame ( Addr ts )
+{
+   const PL_PyLayout* L = pl_py.lay;
+   ULong f, cf;
+   if (L->ts_cframe >= 0) {
+      if (!pl_rd64(ts + L->ts_cframe, &cf) || cf == 0
+          || !pl_rd64(cf + L->cf_frame, &f)) return 0;
+   } else if (!pl_rd64(ts + L->ts_frame, &f)) {
+      return 0;
+   }
+   return f;
+}
+
 /* Collect (code, offset) for up to MAX frames of TSTATE; returns n. */
 static UInt walk ( Addr ts, FrameKey* keys, UInt max )
 {
    const PL_PyLayout* L = pl_py.lay;
    if (UNLIKELY(spans_for != L)) compute_spans(L);
-   ULong f;
-   if (L->ts_cframe >= 0) {
-      ULong cf;
-      if (!pl_rd64(ts + L->ts_cframe, &cf) || cf == 0) return 0;
-      if (!pl_rd64(cf + L->cf_frame, &f)) return 0;
-   } else if (!pl_rd64(ts + L->ts_frame, &f)) {
-      return 0;
-   }
+   Addr f = top_frame(ts);
 
    UInt n = 0;
    /* A real chain skips at most one shim frame per kept
@@ -392,14 +399,8 @@ static Bool find_local ( Addr ts, void* opaque )
 {
    LocalQuery* q = opaque;
    const PL_PyLayout* L = pl_py.lay;
-   ULong f, cf, code, names, name;
+   ULong f = top_frame(ts), code, names, name;
    UInt  n;
-   if (L->ts_cframe >= 0) {
-      if (!pl_rd64(ts + L->ts_cframe, &cf) || cf == 0
-          || !pl_rd64(cf + L->cf_frame, &f)) return False;
-   } else if (!pl_rd64(ts + L->ts_frame, &f)) {
-      return False;
-   }
    for (UInt guard = 0; f && guard < 10000; guard++) {
       Addr lo = f + L->fr_localsplus;
       if (!pl_rd64(f + L->fr_code, &code) || !pl_rd32(code + L->co_nlocalsplus, &n))

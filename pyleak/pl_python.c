@@ -99,6 +99,12 @@ Bool pl_rd8 ( Addr a, UChar* v )
    return True;
 }
 
+void pl_printable ( HChar* s )
+{
+   for (; *s; s++)
+      if ((UChar)*s < 0x20 || *s == '"' || *s == '\\') *s = '?';
+}
+
 SizeT pl_rd_cstr ( Addr a, HChar* buf, SizeT sz, Bool* whole )
 {
    SizeT i = 0;
@@ -346,22 +352,21 @@ static void examine ( const DebugInfo* di )
    pl_py.lay         = lay;
    pl_py.runtime     = rt_sec->sh_addr + bias;
    pl_py.runtime_size = rt_sec->sh_size;
-   pl_py.code_type   = sym[S_CodeType].def ? sym[S_CodeType].sym.st_value + bias : 0;
-   pl_py.type_type   = sym[S_TypeType].def ? sym[S_TypeType].sym.st_value + bias : 0;
-   pl_py.tuple_type  = sym[S_TupleType].def ? sym[S_TupleType].sym.st_value + bias : 0;
-   pl_py.module_type = sym[S_ModuleType].def ? sym[S_ModuleType].sym.st_value + bias : 0;
-   pl_py.dict_type   = sym[S_DictType].def ? sym[S_DictType].sym.st_value + bias : 0;
+#  define SYM_ADDR(s)  (sym[s].def ? sym[s].sym.st_value + bias : 0)
+   pl_py.code_type   = SYM_ADDR(S_CodeType);
+   pl_py.type_type   = SYM_ADDR(S_TypeType);
+   pl_py.tuple_type  = SYM_ADDR(S_TupleType);
+   pl_py.module_type = SYM_ADDR(S_ModuleType);
+   pl_py.dict_type   = SYM_ADDR(S_DictType);
    if (sym[S_EvalFrame].def) {
       pl_py.eval_lo = sym[S_EvalFrame].sym.st_value + bias;
       pl_py.eval_hi = pl_py.eval_lo + sym[S_EvalFrame].sym.st_size;
    }
    /* What the preload calls before the finalize-time check. */
-   pl_py.fn_is_initialized = sym[S_IsInitialized].def
-                             ? sym[S_IsInitialized].sym.st_value + bias : 0;
-   pl_py.fn_gc_is_enabled  = sym[S_GCIsEnabled].def
-                             ? sym[S_GCIsEnabled].sym.st_value + bias : 0;
-   pl_py.fn_gc_collect     = sym[S_GCCollect].def
-                             ? sym[S_GCCollect].sym.st_value + bias : 0;
+   pl_py.fn_is_initialized = SYM_ADDR(S_IsInitialized);
+   pl_py.fn_gc_is_enabled  = SYM_ADDR(S_GCIsEnabled);
+   pl_py.fn_gc_collect     = SYM_ADDR(S_GCCollect);
+#  undef SYM_ADDR
    pl_py.text_lo     = VG_(DebugInfo_get_text_avma)(di);
    pl_py.text_hi     = pl_py.text_lo + VG_(DebugInfo_get_text_size)(di);
    pl_py.hexversion  = hex;

@@ -175,6 +175,9 @@ Bool pl_rd8  ( Addr a, /*OUT*/UChar* v );
    byte.  Returns the length copied; *WHOLE says whether the NUL was
    reached. */
 SizeT pl_rd_cstr ( Addr a, HChar* buf, SizeT sz, /*OUT*/Bool* whole );
+/* Replace control characters, '"' and '\\' in S by '?': names read
+   from the client, safe in the text report and in JSON. */
+void pl_printable ( HChar* s );
 void pl_readable_flush ( void );
 
 /* Copy a Python str object's text (UTF-8) into BUF (NUL-terminated,

@@ -30,6 +30,7 @@
 #include "pub_tool_hashtable.h"
 #include "pub_tool_libcassert.h"
 #include "pub_tool_libcbase.h"
+#include "pub_tool_libcfile.h"
 #include "pub_tool_libcprint.h"
 #include "pub_tool_machine.h"
 #include "pub_tool_mallocfree.h"
@@ -132,8 +133,7 @@ const HChar* pl_retain_name ( UInt id )
 static void str_name ( Addr o, HChar* buf, SizeT sz )
 {
    if (!pl_py_str(o, buf, sz)) VG_(strlcpy)(buf, "?", sz);
-   for (HChar* p = buf; *p; p++)            /* safe in JSON and text */
-      if ((UChar)*p < 0x20 || *p == '"' || *p == '\\') *p = '?';
+   pl_printable(buf);
 }
 
 /* A: the module object, B: the key. */
@@ -155,17 +155,11 @@ static void name_attr ( HChar* buf, SizeT sz, UWord a, UWord b )
    VG_(snprintf)(buf, sz, "class %s attribute '%s'", cls, key);
 }
 
-static const HChar* basename ( const HChar* path )
-{
-   const HChar* s = VG_(strrchr)(path, '/');
-   return s ? s + 1 : path;
-}
-
 static const HChar* object_of ( Addr a )
 {
    NSegment const* seg = VG_(am_find_nsegment)(a);
    const HChar* f = seg ? VG_(am_get_filename)(seg) : NULL;
-   return f ? basename(f) : "?";
+   return f ? VG_(basename)(f) : "?";
 }
 
 /* A: the symbol's start address. */
@@ -332,6 +326,13 @@ static Bool is_type_object ( Addr tp )
 static inline Addr obj_addr ( const PL_ScanResult* s, Int i )
 {
    return s->blocks[i]->data + s->obj_off[i];
+}
+
+Bool pl_retain_wanted ( void )
+{
+   return ((pl_clo_show_kinds | pl_clo_error_kinds)
+           & PL_KSET(PL_KReachablePy)) != 0
+          || pl_clo_json_file != NULL;
 }
 
 void pl_retain_compute ( PL_ScanResult* s )

@@ -738,7 +738,7 @@ void pl_scan ( /*OUT*/PL_ScanResult* res )
    VG_(free)(sc_queue);
    sc_extra = NULL;
    sc_queue = NULL;
-   if (pl_py.found)
+   if (pl_py.found && pl_retain_wanted())
       pl_retain_compute(res);
 }
 
