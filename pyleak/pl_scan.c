@@ -609,7 +609,8 @@ static void group_lost ( void )
 {
    Bool py = False;
    for (UInt i = 0; i < sc_n && !py; i++)
-      py = sc_extra[i].state == S_Unreached && sc_extra[i].obj_off != NO_OBJ;
+      py = sc_extra[i].state == S_Unreached && sc_extra[i].obj_off != NO_OBJ
+           && !sc_extra[i].dead;
 
    if (py) {
       sc_internal = VG_(calloc)("pl.scan.internal", sc_n + 1, sizeof(UInt));
@@ -627,7 +628,7 @@ static void group_lost ( void )
             lead(i);
       for (UInt i = 0; i < sc_n; i++)
          if (sc_extra[i].state == S_Unreached
-             && sc_extra[i].obj_off != NO_OBJ)
+             && sc_extra[i].obj_off != NO_OBJ && !sc_extra[i].dead)
             lead(i);
    }
    for (UInt i = 0; i < sc_n; i++)
@@ -703,10 +704,19 @@ void pl_scan ( /*OUT*/PL_ScanResult* res )
    res->retainer     = NULL;
    res->kind         = VG_(malloc)("pl.scan.kind", sc_n + 1);
    res->obj_off      = VG_(malloc)("pl.scan.objoff", sc_n + 1);
-   for (UInt i = 0; i < sc_n; i++) res->obj_off[i] = sc_extra[i].obj_off;
    for (UInt i = 0; i < sc_n; i++) {
-      const Extra* ex = &sc_extra[i];
-      UChar k;
+      Extra* ex = &sc_extra[i];
+      UChar  k;
+      /* An object parked on a free list (refcount 0) was scanned as an
+         object, so that the free list's pointers to it count, but it is
+         no live Python object: it is memory the interpreter keeps for
+         reuse, and is reported as a C block (reachable-c when the free
+         list is reachable). */
+      if (ex->dead) {
+         ex->obj_off = NO_OBJ;
+         sc_type[i]  = 0;
+      }
+      res->obj_off[i] = ex->obj_off;
       switch (ex->state) {
          case S_LeakRoot:  k = PL_KLeakedRef; break;
          case S_Unreached:                  /* a group's leader */
