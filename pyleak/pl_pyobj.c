@@ -29,6 +29,7 @@
 
 #define TPFLAGS_READY          (1UL << 12)
 #define TPFLAGS_HAVE_GC        (1UL << 14)
+#define TPFLAGS_BYTES_SUBCLASS (1UL << 27)
 #define TPFLAGS_UNICODE_SUBCLASS (1UL << 28)
 #define TPFLAGS_TYPE_SUBCLASS  (1UL << 31)
 
@@ -183,6 +184,30 @@ Int pl_pyobj_offset ( const PL_Block* b, /*OUT*/Bool* is_gc,
       return (Int)(base - b->data) + pre;
    }
    return -1;
+}
+
+/* The offset, from the object, of the text a C `char *` into the
+   object of type TP at OBJ would point at: a bytes object's ob_sval
+   (PyBytes_AS_STRING), a compact str's inline characters (PyUnicode_DATA,
+   and for ASCII also PyUnicode_AsUTF8).  0 if there is none.  C code
+   keeps such pointers as long-lived references: numpy, for one, holds
+   every docstring it adds as the str's UTF-8 text (tp_doc, ml_doc) and
+   a reference it never drops. */
+Int pl_pyobj_text_offset ( Addr obj, Addr tp )
+{
+   if (types == NULL) return 0;
+   const PL_PyLayout* L = pl_py.lay;
+   const TypeNode*    t = type_info(tp);
+   if (!t->valid) return 0;
+   if (t->flags & TPFLAGS_BYTES_SUBCLASS)
+      return L->bytes_sval;
+   if (t->flags & TPFLAGS_UNICODE_SUBCLASS) {
+      UInt state = *(const UInt*)(obj + L->uni_state);
+      Bool compact = (state >> 5) & 1, ascii = (state >> 6) & 1;
+      if (compact)
+         return ascii ? L->ascii_size : L->compact_size;
+   }
+   return 0;
 }
 
 /* The name of type TP (tp_name: with its module for static types,

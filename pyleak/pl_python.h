@@ -195,6 +195,10 @@ void pl_pyobj_end   ( void );
    *IS_GC: it has a GC header (just before the object). */
 Int  pl_pyobj_offset ( const struct _PL_Block* b, /*OUT*/Bool* is_gc,
                        /*OUT*/Addr* type );
+/* The offset from OBJ (of type TP, as pl_pyobj_offset found) of the
+   text that a `char *` into a bytes or compact str object points at,
+   or 0.  Between pl_pyobj_begin and pl_pyobj_end only. */
+Int  pl_pyobj_text_offset ( Addr obj, Addr tp );
 /* Call ADD(lo, hi) for each range of interpreter memory that holds
    stale object pointers, not references: the dead part of each
    thread's data stack (3.11+), above its top, where returned frames

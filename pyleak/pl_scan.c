@@ -61,6 +61,7 @@ typedef struct {
    UChar cyclic;           /* group leader referenced from its group */
    UChar dead;             /* an object with no reference: free list */
    UChar hook_off;         /* CPython debug-hook headers' bytes */
+   UChar text_off;         /* a bytes/str object's inline text, or 0 */
 } Extra;
 
 #define NO_OBJ PL_NO_OBJ
@@ -256,10 +257,12 @@ static void mark_from ( Addr w, Bool prior_def )
       return;
    /* A pointer to a Python object inside its block (past the GC header
       and pre-header) is how every Python reference looks: it counts
-      as a pointer to the block's start. */
+      as a pointer to the block's start, and so does a `char *` to a
+      bytes or str object's text (pl_pyobj_text_offset). */
    Addr d = sc_blocks[i]->data;
    Bool start = w == d || is_obj_ref(i, w) || dict_values_pointer(w, d)
                 || (ex->hook_off && w == d + ex->hook_off)
+                || (ex->text_off && w == d + ex->text_off)
                 || aligned_alloc_pointer(w, i);
    if (start && prior_def) {
       ex->state = S_Reachable;
@@ -672,8 +675,12 @@ void pl_scan ( /*OUT*/PL_ScanResult* res )
       Int off = pl_pyobj_offset(sc_blocks[i], &gc, &sc_type[i]);
       sc_extra[i].obj_off = (off >= 0 && off < NO_OBJ) ? (UChar)off : NO_OBJ;
       sc_extra[i].gc = gc;
-      if (sc_extra[i].obj_off != NO_OBJ)
-         sc_extra[i].dead = *(const ULong*)(sc_blocks[i]->data + off) == 0;
+      if (sc_extra[i].obj_off != NO_OBJ) {
+         Addr obj = sc_blocks[i]->data + off;
+         Int  t   = pl_pyobj_text_offset(obj, sc_type[i]);
+         sc_extra[i].dead = *(const ULong*)obj == 0;
+         sc_extra[i].text_off = t > 0 && off + t < 256 ? (UChar)(off + t) : 0;
+      }
       else if (pl_py.found) {
          SizeT h = pl_pyobj_hook_offset(sc_blocks[i]);
          sc_extra[i].hook_off = h < 256 ? (UChar)h : 0;

@@ -1,7 +1,9 @@
 # References to Python objects point past the block's GC header (and,
 # for instances on 3.11+, past the managed-dict pre-header too).  A list,
 # a dict and an instance kept only by a C static array are reachable,
-# not "possibly lost" as memcheck says.
+# not "possibly lost" as memcheck says.  So are a str and a bytes object
+# kept only as `char *` pointers to their text (as numpy keeps its
+# docstrings).
 from lx import leakext
 
 
@@ -10,12 +12,14 @@ class Listener:
         self.name = name
 
 
-def register():
+def register(n):
     leakext.keep([0] * 50)
     leakext.keep({"key": "value"})
     leakext.keep(Listener("a"))
+    leakext.keep_text("doc: " + "x" * n)
+    leakext.keep_text(b"raw: " + b"y" * n)
 
 
-register()
+register(200)
 assert leakext.kept(0) == [0] * 50
 leakext.clobber_stack()

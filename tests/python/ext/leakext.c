@@ -19,6 +19,11 @@
  *   keep(obj)               lx_keep: new reference stored in the static array
  *                           lx_kept[1024] (still reachable); IndexError when
  *                           full
+ *   keep_text(obj)          lx_keep_text: a new reference to a str or bytes
+ *                           object, kept only as a `char *` to its text
+ *                           (PyUnicode_AsUTF8, PyBytes_AS_STRING) in the
+ *                           static array lx_text[64], as numpy keeps its
+ *                           docstrings (still reachable)
  *   call(fn, *args, **kw)   lx_call: fn(*args, **kw) via PyObject_Call,
  *                           returns its result
  *   leak_in_thread_nogil(n) lx_leak_bytes(n) with the GIL released
@@ -60,6 +65,10 @@
 /* Read back by kept(), which also keeps the compiler from dropping the
    stores of a static array nothing else reads. */
 static PyObject *lx_kept[LX_KEPT_MAX];
+#define LX_TEXT_MAX 64
+/* volatile: written only, never read by the extension itself */
+static const char *volatile lx_text[LX_TEXT_MAX];
+static int lx_ntext;
 static Py_ssize_t lx_nkept;
 
 struct lx_node {
@@ -167,6 +176,31 @@ lx_keep(PyObject *obj)
     }
     Py_INCREF((PyObject *)o);
     lx_kept[lx_nkept++] = (PyObject *)o;
+    return 0;
+}
+
+LX_NOINLINE static int
+lx_keep_text(PyObject *obj)
+{
+    PyObject *volatile o = obj;
+    const char *text;
+
+    if (lx_ntext >= LX_TEXT_MAX) {
+        PyErr_SetString(PyExc_IndexError, "leakext.keep_text: lx_text is full");
+        return -1;
+    }
+    if (PyUnicode_Check((PyObject *)o))
+        text = PyUnicode_AsUTF8((PyObject *)o);
+    else if (PyBytes_Check((PyObject *)o))
+        text = PyBytes_AS_STRING((PyObject *)o);
+    else {
+        PyErr_SetString(PyExc_TypeError, "leakext.keep_text: str or bytes");
+        return -1;
+    }
+    if (text == NULL)
+        return -1;
+    Py_INCREF((PyObject *)o);       /* never dropped: the text stays valid */
+    lx_text[lx_ntext++] = text;
     return 0;
 }
 
@@ -320,6 +354,14 @@ lx_clobber_stack(void)
 }
 
 static PyObject *
+leakext_keep_text(PyObject *self, PyObject *arg)
+{
+    if (lx_keep_text(arg) < 0)
+        return NULL;
+    Py_RETURN_NONE;
+}
+
+static PyObject *
 leakext_kept(PyObject *self, PyObject *arg)
 {
     Py_ssize_t i = PyLong_AsSsize_t(arg);
@@ -369,6 +411,8 @@ static PyMethodDef leakext_methods[] = {
      "make_dict_leak(n): build a dict of n items and never release it."},
     {"keep", leakext_keep, METH_O,
      "keep(obj): store a new reference in the C static array lx_kept."},
+    {"keep_text", leakext_keep_text, METH_O,
+     "keep_text(obj): keep a str's or bytes' text pointer in lx_text."},
     {"call", (PyCFunction)(void (*)(void))leakext_call,
      METH_VARARGS | METH_KEYWORDS,
      "call(fn, *args, **kwargs): return fn(*args, **kwargs), called from C."},
