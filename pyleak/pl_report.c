@@ -261,7 +261,9 @@ static UInt native_cut ( const IPs* x )
    UInt m = 0;
    while (m < n && !(ips[m] >= pl_py.eval_lo && ips[m] < pl_py.eval_hi))
       m++;
-   if (m == n) return n;                  /* no eval loop in sight */
+   /* With no eval loop in sight (a short --num-callers), the same rule
+      on what there is: the extension's frames, when interpreter glue
+      follows them. */
    for (UInt j = m; j-- > 1; )
       if (!in_interp(ips[j])) return j + 1;
    return m;
