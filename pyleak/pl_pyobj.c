@@ -275,6 +275,38 @@ static void freelists_dead ( Addr interp, void (*add)(Addr, Addr) )
    }
 }
 
+/* The live part of the dict-keys free list (is_freelists[2]): keys
+   tables a dict gave back.  Their entries are stale: a resized dict's
+   old table still holds the pointers it moved to the new one, and a
+   freed one those of its last life. */
+static void keys_freelist ( Addr interp, void* addp )
+{
+   void (*add)(Addr) = (void (*)(Addr))addp;
+   const PL_PyLayout* L = pl_py.lay;
+   UInt n;
+   Addr arr = interp + L->is_freelists[2].array;
+   if (L->is_freelists[2].array <= 0
+       || !pl_rd32(interp + L->is_freelists[2].count, &n)
+       || n > FREELIST_SLOTS)
+      return;
+   for (UInt k = 0; k < n; k++) {
+      ULong p;
+      if (pl_rd64(arr + 8 * k, &p) && p != 0)
+         add((Addr)p);
+   }
+}
+
+static Bool no_thread ( Addr ts, void* add )
+{
+   return False;                              /* nothing per thread */
+}
+
+void pl_pyobj_dead_blocks ( void (*add)(Addr blk) )
+{
+   if (pl_py.found)
+      (void)pl_py_walk_threads(keys_freelist, no_thread, (void*)add);
+}
+
 static void interp_dead ( Addr interp, void* add )
 {
    freelists_dead(interp, (void (*)(Addr, Addr))add);

@@ -206,6 +206,10 @@ Int  pl_pyobj_text_offset ( Addr obj, Addr tp );
    dict-keys free lists, which keep the address of every object they
    ever handed out.  The scan leaves them out of the roots. */
 void pl_pyobj_dead_ranges ( void (*add)(Addr lo, Addr hi) );
+/* Call ADD(block) for each block the interpreter keeps for reuse whose
+   contents are stale (the dict-keys free list's tables): such a block
+   is scanned like a dead object. */
+void pl_pyobj_dead_blocks ( void (*add)(Addr blk) );
 /* Bytes of CPython debug-hook headers (PYTHONMALLOC=malloc_debug, and
    what a debug build allocates before it reads PYTHONMALLOC) at the
    start of block B: the pointer the program holds is past them. */

@@ -62,6 +62,7 @@ typedef struct {
    UChar dead;             /* an object with no reference: free list */
    UChar hook_off;         /* CPython debug-hook headers' bytes */
    UChar text_off;         /* a bytes/str object's inline text, or 0 */
+   UChar has_dead;         /* holds a dead range (see scan_live) */
 } Extra;
 
 #define NO_OBJ PL_NO_OBJ
@@ -346,6 +347,30 @@ static void scan_range ( Addr start, SizeT len, Bool prior_def, Int leader )
    VG_(set_fault_catcher)(prev);
 }
 
+/* Memory that holds stale pointers, not references: the dead part of
+   each thread's stack, the stacks of exited threads, and the
+   interpreter's stale data-stack and free-list slots (pl_pyobj.c).
+   Most are in root mappings; 3.10's interpreter state, which holds its
+   free lists, is a heap block (Extra.has_dead). */
+#define MAX_STACKS 512
+static Addr dead_lo[MAX_STACKS], dead_hi[MAX_STACKS];
+static Int  n_dead;
+
+/* scan_range over [lo, hi) less the dead ranges inside it. */
+static void scan_live ( Addr lo, Addr hi, Bool prior_def, Int leader )
+{
+   for (Int d = 0; d < n_dead; d++) {
+      if (dead_hi[d] <= lo || dead_lo[d] >= hi)
+         continue;
+      if (dead_lo[d] > lo)
+         scan_live(lo, dead_lo[d], prior_def, leader);
+      if (dead_hi[d] < hi)
+         scan_live(dead_hi[d], hi, prior_def, leader);
+      return;
+   }
+   scan_range(lo, hi - lo, prior_def, leader);
+}
+
 /* Scan block I's words, leaving out its GC header.  An object whose
    reference count is 0 is parked on a free list: its fields are what
    its last life left (a dict's keys table, a tuple's items, long since
@@ -371,6 +396,8 @@ static void scan_block ( Int i, Bool prior_def, Int leader )
       scan_range(b->data, head, prior_def, leader);
       scan_range(b->data + ex->obj_off, end - ex->obj_off, prior_def,
                  leader);
+   } else if (ex->has_dead) {
+      scan_live(b->data, b->data + end, prior_def, leader);
    } else {
       scan_range(b->data, end, prior_def, leader);
    }
@@ -393,11 +420,8 @@ static void drain ( Int leader )
 /*------------------------------------------------------------*/
 
 /* The dead part of each thread's stack: [segment start, SP - redzone).
-   It holds stale frames that memcheck sees as inaccessible. */
-#define MAX_STACKS 512
-static Addr dead_lo[MAX_STACKS], dead_hi[MAX_STACKS];
-static Int  n_dead;
-
+   It holds stale frames that memcheck sees as inaccessible.  (The
+   ranges themselves are declared with scan_live, which skips them.) */
 static void add_dead_stack ( Addr sp )
 {
    Addr live = sp - VG_STACK_REDZONE_SZB;
@@ -475,19 +499,10 @@ static void collect_dead_stacks ( void )
    pl_pyobj_dead_ranges(add_dead_range);
 }
 
-/* Scan a root range, leaving out the dead stack parts inside it. */
+/* Scan a root range, leaving out the dead parts inside it. */
 static void scan_root ( Addr lo, Addr hi )
 {
-   for (Int d = 0; d < n_dead; d++) {
-      if (dead_hi[d] <= lo || dead_lo[d] >= hi)
-         continue;
-      if (dead_lo[d] > lo)
-         scan_root(lo, dead_lo[d]);
-      if (dead_hi[d] < hi)
-         scan_root(dead_hi[d], hi);
-      return;
-   }
-   scan_range(lo, hi - lo, True, -1);
+   scan_live(lo, hi, True, -1);
    drain(-1);
 }
 
@@ -551,6 +566,10 @@ static void scan_roots ( void )
    Addr* starts = VG_(get_segment_starts)(SkFileC | SkAnonC | SkShmC,
                                           &n_starts);
    collect_dead_stacks();
+   for (Int d = 0; d < n_dead; d++) {
+      Int i = find_block(dead_lo[d]);
+      if (i >= 0) sc_extra[i].has_dead = 1;
+   }
    for (Int i = 0; i < n_starts; i++) {
       NSegment const* seg = VG_(am_find_nsegment)(starts[i]);
       if (seg == NULL || !is_root_segment(seg))
@@ -643,6 +662,13 @@ static void group_lost ( void )
 /*--- The scan                                             ---*/
 /*------------------------------------------------------------*/
 
+/* A block the interpreter keeps for reuse, its contents stale. */
+static void mark_dead_block ( Addr a )
+{
+   Int i = find_block(a);
+   if (i >= 0) sc_extra[i].dead = 1;
+}
+
 void pl_scan ( /*OUT*/PL_ScanResult* res )
 {
    sc_blocks = pl_shadow_sorted(&sc_n);
@@ -693,6 +719,7 @@ void pl_scan ( /*OUT*/PL_ScanResult* res )
                    off, gc ? ", GC" : "");
    }
    pl_pyobj_end();
+   pl_pyobj_dead_blocks(mark_dead_block);
 
    if (sc_n > 0) {
       scan_roots();
