@@ -261,17 +261,25 @@ static void datastack_dead ( Addr ts, void (*add)(Addr, Addr) )
    }
 }
 
-static void freelists_dead ( Addr interp, void (*add)(Addr, Addr) )
+/* Free list K of interpreter INTERP: its slot array and how many
+   slots are in use.  False if the layout has none or the count is not
+   plausible. */
+static Bool freelist ( Addr interp, Int k, /*OUT*/Addr* arr, /*OUT*/UInt* n )
 {
    const PL_PyLayout* L = pl_py.lay;
+   *arr = interp + L->is_freelists[k].array;
+   return L->is_freelists[k].array > 0
+          && pl_rd32(interp + L->is_freelists[k].count, n)
+          && *n <= FREELIST_SLOTS;
+}
+
+static void freelists_dead ( Addr interp, void (*add)(Addr, Addr) )
+{
    for (Int k = 0; k < 3; k++) {
+      Addr arr;
       UInt n;
-      Addr arr = interp + L->is_freelists[k].array;
-      if (L->is_freelists[k].array <= 0
-          || !pl_rd32(interp + L->is_freelists[k].count, &n)
-          || n > FREELIST_SLOTS)
-         continue;
-      add(arr + 8 * n, arr + 8 * FREELIST_SLOTS);
+      if (freelist(interp, k, &arr, &n))
+         add(arr + 8 * n, arr + 8 * FREELIST_SLOTS);
    }
 }
 
@@ -282,12 +290,9 @@ static void freelists_dead ( Addr interp, void (*add)(Addr, Addr) )
 static void keys_freelist ( Addr interp, void* addp )
 {
    void (*add)(Addr) = (void (*)(Addr))addp;
-   const PL_PyLayout* L = pl_py.lay;
+   Addr arr;
    UInt n;
-   Addr arr = interp + L->is_freelists[2].array;
-   if (L->is_freelists[2].array <= 0
-       || !pl_rd32(interp + L->is_freelists[2].count, &n)
-       || n > FREELIST_SLOTS)
+   if (!freelist(interp, 2, &arr, &n))
       return;
    for (UInt k = 0; k < n; k++) {
       ULong p;

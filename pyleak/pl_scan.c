@@ -356,19 +356,25 @@ static void scan_range ( Addr start, SizeT len, Bool prior_def, Int leader )
 static Addr dead_lo[MAX_STACKS], dead_hi[MAX_STACKS];
 static Int  n_dead;
 
-/* scan_range over [lo, hi) less the dead ranges inside it. */
-static void scan_live ( Addr lo, Addr hi, Bool prior_def, Int leader )
+static void drain ( Int leader );
+
+/* scan_range over [lo, hi) less the dead ranges inside it; with
+   DRAIN_EACH (roots), each live piece is drained before the next. */
+static void scan_live ( Addr lo, Addr hi, Bool prior_def, Int leader,
+                        Bool drain_each )
 {
    for (Int d = 0; d < n_dead; d++) {
       if (dead_hi[d] <= lo || dead_lo[d] >= hi)
          continue;
       if (dead_lo[d] > lo)
-         scan_live(lo, dead_lo[d], prior_def, leader);
+         scan_live(lo, dead_lo[d], prior_def, leader, drain_each);
       if (dead_hi[d] < hi)
-         scan_live(dead_hi[d], hi, prior_def, leader);
+         scan_live(dead_hi[d], hi, prior_def, leader, drain_each);
       return;
    }
    scan_range(lo, hi - lo, prior_def, leader);
+   if (drain_each)
+      drain(leader);
 }
 
 /* Scan block I's words, leaving out its GC header.  An object whose
@@ -397,7 +403,7 @@ static void scan_block ( Int i, Bool prior_def, Int leader )
       scan_range(b->data + ex->obj_off, end - ex->obj_off, prior_def,
                  leader);
    } else if (ex->has_dead) {
-      scan_live(b->data, b->data + end, prior_def, leader);
+      scan_live(b->data, b->data + end, prior_def, leader, False);
    } else {
       scan_range(b->data, end, prior_def, leader);
    }
@@ -507,17 +513,7 @@ static void collect_dead_stacks ( void )
    function version cache). */
 static void scan_root ( Addr lo, Addr hi )
 {
-   for (Int d = 0; d < n_dead; d++) {
-      if (dead_hi[d] <= lo || dead_lo[d] >= hi)
-         continue;
-      if (dead_lo[d] > lo)
-         scan_root(lo, dead_lo[d]);
-      if (dead_hi[d] < hi)
-         scan_root(dead_hi[d], hi);
-      return;
-   }
-   scan_range(lo, hi - lo, True, -1);
-   drain(-1);
+   scan_live(lo, hi, True, -1, True);
 }
 
 /* The writable segment of an ELF object rarely starts or ends on a
