@@ -76,6 +76,13 @@ PL_Block** pl_shadow_sorted ( UInt* n );
 /*------------------------------------------------------------*/
 
 void pl_intercept_register ( void );
+extern Bool pl_clo_batch_frees;         /* --batch-frees (debug) */
+/* Free the blocks that threads' free() calls have queued (pl_freebuf.h):
+   before anything reads the shadow table as a whole. */
+void pl_intercept_drain ( void );
+void pl_intercept_thread_exited ( ThreadId tid );
+/* The preload's private free requests; False: not one of them. */
+Bool pl_intercept_client_request ( ThreadId tid, UWord* arg, UWord* ret );
 extern SizeT pl_clo_freelist_vol;       /* --freelist-vol */
 
 /*------------------------------------------------------------*/

@@ -24,8 +24,11 @@
 #include "pub_tool_mallocfree.h"
 #include "pub_tool_replacemalloc.h"
 #include "pub_tool_tooliface.h"
+#include "pub_tool_threadstate.h"
 #include "pl_include.h"
 #include "pl_python.h"
+#include "pl_freebuf.h"
+#include "pyleak.h"
 
 #define PL_ZERO_FILL_LIMIT  (4u * 1024 * 1024)
 
@@ -143,6 +146,101 @@ static void free_block ( ThreadId tid, void* p )
       if (q_head == NULL) q_tail = NULL;
       q_bytes -= old->szB;
       release(old);
+   }
+}
+
+/*------------------------------------------------------------*/
+/*--- Batched frees (pl_freebuf.h)                          ---*/
+/*------------------------------------------------------------*/
+
+Bool pl_clo_batch_frees = True;
+
+/* Per Valgrind thread (VG_N_THREADS is set by --max-threads). */
+static PL_FreeBuf** freebuf;                /* each in the client arena */
+static UInt*        freebuf_read;
+
+/* Free what TID's buffer holds beyond what was already read. */
+static void freebuf_read_new ( ThreadId tid )
+{
+   PL_FreeBuf* b = freebuf[tid];
+   UWord n = b->count;
+   if (n > PL_FREEBUF_CAP) n = PL_FREEBUF_CAP;    /* a scribbled count */
+   for (UWord i = freebuf_read[tid]; i < n; i++)
+      free_block(tid, b->ptr[i]);
+   if (n > freebuf_read[tid])
+      freebuf_read[tid] = (UInt)n;
+}
+
+/* The calling thread's buffer, made on its first free.  A thread
+   that asks again (a new thread under a dead one's id) gets the
+   same buffer, emptied.  Buffers are never given back: at most one
+   per thread id. */
+static UWord freebuf_get ( ThreadId tid )
+{
+   if (!pl_clo_batch_frees)
+      return 0;
+   if (freebuf == NULL) {
+      freebuf      = VG_(calloc)("pl.freebuf", VG_N_THREADS, sizeof *freebuf);
+      freebuf_read = VG_(calloc)("pl.freebuf.read", VG_N_THREADS,
+                                 sizeof *freebuf_read);
+   }
+   if (freebuf[tid] == NULL) {
+      freebuf[tid] = VG_(cli_malloc)(16, sizeof(PL_FreeBuf));
+      if (freebuf[tid] == NULL)
+         return 0;
+   } else {
+      freebuf_read_new(tid);
+   }
+   freebuf[tid]->count = 0;
+   freebuf_read[tid]   = 0;
+   return (UWord)freebuf[tid];
+}
+
+/* The buffer is full: free its entries and empty it. */
+static void freebuf_flush ( ThreadId tid, Addr buf )
+{
+   if (freebuf == NULL || freebuf[tid] == NULL || (Addr)freebuf[tid] != buf)
+      return;
+   freebuf_read_new(tid);
+   freebuf[tid]->count = 0;
+   freebuf_read[tid]   = 0;
+}
+
+void pl_intercept_drain ( void )
+{
+   if (freebuf == NULL)
+      return;
+   for (ThreadId t = 1; t < VG_N_THREADS; t++)
+      if (freebuf[t])
+         freebuf_read_new(t);
+}
+
+/* A thread exits: free what it queued.  Its buffer stays: the core
+   runs libc's freeres on the last thread after telling us it exited,
+   and those frees still land in it (pl_fini reads them); a new thread
+   that gets this id gets this buffer. */
+void pl_intercept_thread_exited ( ThreadId tid )
+{
+   if (freebuf != NULL && freebuf[tid] != NULL)
+      freebuf_read_new(tid);
+}
+
+Bool pl_intercept_client_request ( ThreadId tid, UWord* arg, UWord* ret )
+{
+   switch (arg[0]) {
+   case VG_USERREQ__PYLEAK_PRIVATE_FREE_BUFFER:
+      *ret = freebuf_get(tid);
+      return True;
+   case VG_USERREQ__PYLEAK_PRIVATE_FREE_FLUSH:
+      freebuf_flush(tid, arg[1]);
+      *ret = 0;
+      return True;
+   case VG_USERREQ__PYLEAK_PRIVATE_FREE:
+      free_block(tid, (void*)arg[1]);
+      *ret = 0;
+      return True;
+   default:
+      return False;
    }
 }
 

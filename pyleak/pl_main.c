@@ -115,6 +115,7 @@ static Bool pl_process_cmd_line_option ( const HChar* arg )
    else if VG_BINT_CLO(arg, "--top-retainers", pl_clo_top_retainers,
                        0, 1000000) {}
    else if VG_BOOL_CLO(arg, "--py-stacks", pl_clo_py_stacks) {}
+   else if VG_BOOL_CLO(arg, "--batch-frees", pl_clo_batch_frees) {}
    else if VG_BINT_CLO(arg, "--freelist-vol", pl_clo_freelist_vol,
                        0, (Long)1 << 40) {}
    else if VG_BINT_CLO(arg, "--debug-pointers-to-size",
@@ -163,7 +164,9 @@ static void pl_print_debug_usage ( void )
 {
    VG_(printf)(
 "    --debug-pointers-to-size=<n>     say where the leak check finds each\n"
-"                                     pointer to a block of <n> bytes\n");
+"                                     pointer to a block of <n> bytes\n"
+"    --batch-frees=no|yes             queue libc free() calls in the client\n"
+"                                     and hand them over in batches [yes]\n");
 }
 
 /*------------------------------------------------------------*/
@@ -191,6 +194,8 @@ static Bool finalize_check_wanted ( void )
 static Bool pl_handle_client_request ( ThreadId tid, UWord* arg,
                                        UWord* ret )
 {
+   if (pl_intercept_client_request(tid, arg, ret))
+      return True;
    switch (arg[0]) {
    case VG_USERREQ__PYLEAK_LEAK_CHECK:
       pl_leak_check(tid, PL_WhenRequest, (const HChar*)arg[1], PL_LCFull);
@@ -321,6 +326,7 @@ static void pl_fini ( Int exitcode_unused )
       exited = False; status = 0;
    }
 
+   pl_intercept_drain();
    pl_python_fini();
    pl_print_heap_summary();
 
@@ -372,6 +378,12 @@ static void pl_mprotect ( Addr a, SizeT len, Bool rr, Bool ww, Bool xx )
 }
 static void pl_remap ( Addr from, Addr to, SizeT len ) { pl_readable_flush(); }
 
+static void pl_thread_exited ( ThreadId tid )
+{
+   pl_intercept_thread_exited(tid);
+   pl_scan_thread_exited(tid);
+}
+
 static void pl_post_clo_init ( void )
 {
    pl_json_init();
@@ -413,7 +425,7 @@ static void pl_pre_clo_init ( void )
    VG_(track_die_mem_brk)       (pl_die_mem);
    VG_(track_change_mem_mprotect)(pl_mprotect);
    VG_(track_copy_mem_remap)    (pl_remap);
-   VG_(track_pre_thread_ll_exit)(pl_scan_thread_exited);
+   VG_(track_pre_thread_ll_exit)(pl_thread_exited);
 
    pl_shadow_init();
    pl_python_init();

@@ -19,6 +19,7 @@
 
 #include "valgrind.h"
 #include "pyleak.h"
+#include "pl_freebuf.h"
 
 typedef unsigned long UWord_;
 
@@ -127,3 +128,53 @@ static void before_finalize ( void )
 
 PL_FINALIZE_WRAPPER(libpython3Za)
 PL_FINALIZE_WRAPPER(NONE)
+
+/* free, batched (pl_freebuf.h says why).  These definitions replace
+   the replacemalloc archive's free for libc.so* and for the core's
+   malloc-library synonym (which Valgrind resolves to "*"; the build
+   weakens the archive's two); cfree, C++ delete and frees under other
+   sonames stay the archive's, straight to the tool.  The buffer
+   belongs to the tool; a thread asks for it on its first free.
+   Without one (the tool said no) every free goes to the tool on its
+   own. */
+static __thread PL_FreeBuf* pl_freebuf
+   __attribute__((tls_model("initial-exec")));
+static __thread int pl_freebuf_refused
+   __attribute__((tls_model("initial-exec")));
+
+static void batched_free ( void* p )
+{
+   PL_FreeBuf* b = pl_freebuf;
+   unsigned long n;
+   if (p == 0)
+      return;
+   if (b == 0 && !pl_freebuf_refused) {
+      b = (PL_FreeBuf*)VALGRIND_DO_CLIENT_REQUEST_EXPR(
+         0, VG_USERREQ__PYLEAK_PRIVATE_FREE_BUFFER, 0, 0, 0, 0, 0);
+      pl_freebuf = b;
+      pl_freebuf_refused = b == 0;
+   }
+   if (b == 0) {
+      VALGRIND_DO_CLIENT_REQUEST_STMT(VG_USERREQ__PYLEAK_PRIVATE_FREE,
+                                      p, 0, 0, 0, 0);
+      return;
+   }
+   n = b->count;
+   b->ptr[n] = p;                 /* the entry first, then the count */
+   b->count = n + 1;
+   if (n + 1 >= PL_FREEBUF_CAP)
+      VALGRIND_DO_CLIENT_REQUEST_STMT(VG_USERREQ__PYLEAK_PRIVATE_FREE_FLUSH,
+                                      b, 0, 0, 0, 0);
+}
+
+/* The core's names for "replaces free in SONAME, equivalence class 1005
+   (the malloc family), priority 0": the archive's own spelling. */
+#define PL_FREE_REPLACEMENT(soname)                                      \
+   void VG_CONCAT4(_vgr10050ZU_, soname, _, free) ( void* p );          \
+   void VG_CONCAT4(_vgr10050ZU_, soname, _, free) ( void* p )           \
+   {                                                                     \
+      batched_free(p);                                                   \
+   }
+
+PL_FREE_REPLACEMENT(libcZdsoZa)           /* libc.so* */
+PL_FREE_REPLACEMENT(VgSoSynsomalloc)      /* --soname-synonyms=somalloc */

@@ -445,6 +445,7 @@ typedef struct {
    UInt      gen;
    UInt      n;
    UInt      id;
+   PL_NativeMemo memo;
    FrameKey* keys;           /* n entries */
 } SigEntry;
 
@@ -471,7 +472,7 @@ static UInt decode ( const FrameKey* keys, UInt n )
    return m ? stack_id(fr, m) : 0;
 }
 
-UInt pl_pystack_capture ( ThreadId tid )
+UInt pl_pystack_capture ( ThreadId tid, /*OUT*/PL_NativeMemo** memo )
 {
    if (!pl_py.found) return 0;
    Addr ts = find_tstate(tid);
@@ -488,7 +489,10 @@ UInt pl_pystack_capture ( ThreadId tid )
       while (i < n && e->keys[i].code == keys[i].code
              && e->keys[i].off == keys[i].off)
          i++;
-      if (i == n) return e->id;
+      if (i == n) {
+         *memo = &e->memo;
+         return e->id;
+      }
    }
 
    UInt id = decode(keys, n);
@@ -499,6 +503,8 @@ UInt pl_pystack_capture ( ThreadId tid )
    e->gen  = code_gen;
    e->n    = n;
    e->id   = id;
+   VG_(memset)(&e->memo, 0, sizeof e->memo);
+   *memo   = &e->memo;
    return id;
 }
 

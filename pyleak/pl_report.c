@@ -583,6 +583,7 @@ void pl_leak_check ( ThreadId tid, PL_When when, const HChar* label,
    PL_Record**   recs;
    UInt          n;
 
+   pl_intercept_drain();
    pl_scan(&scan);
    OSet* set = build_records(&scan, &recs, &n);
    pl_scan_free(&scan);

@@ -2,9 +2,11 @@
    block that gets the freed one's address.
 
    keep_stale() stores a 40-byte block's address in `stale` and frees the
-   block; leak_new() then allocates another 40-byte block (the arena hands
-   out the address just freed) and drops it.  Nothing refers to the new
-   block, but `stale` holds its address.
+   block, then frees enough blocks of another size that pyleak has taken
+   the batch of frees in (pyleak/pl_freebuf.h: 128 per thread);
+   leak_new() then allocates another 40-byte block (the arena hands out
+   the address freed) and drops it.  Nothing refers to the new block,
+   but `stale` holds its address.
 
    Expected: without a free queue (pyleak's default) the new block is
    "still reachable" through the stale word -- a leak checker cannot tell;
@@ -20,6 +22,8 @@ static NOINLINE void keep_stale(void)
 {
    stale = malloc(40);
    free(stale);
+   for (int i = 0; i < 256; i++)
+      free(malloc(100));
 }
 
 static NOINLINE void leak_new(void)
