@@ -4,6 +4,7 @@
    The pipeline, one file per stage:
      pl_intercept.c  malloc family handlers the core's replacement calls
      pl_shadow.c     the table of live blocks and the heap statistics
+     pl_unwind.c     allocation stacks (cached unwinding)
      pl_scan.c       the reachability scan (roots, marking, cliques)
      pl_report.c     loss records, text output through the error manager
      pl_json.c       the JSON document (--json-file)
@@ -76,6 +77,11 @@ PL_Block** pl_shadow_sorted ( UInt* n );
 /*------------------------------------------------------------*/
 
 void pl_intercept_register ( void );
+
+/* The allocation stack of thread TID now (pl_unwind.c).  TO_EVAL: the
+   allocation has a Python stack, end at the innermost eval-loop frame;
+   DEPTH: that Python stack's hint byte (pl_pystack_capture), or NULL. */
+ExeContext* pl_unwind ( ThreadId tid, Bool to_eval, UChar* depth );
 extern Bool pl_clo_batch_frees;         /* --batch-frees (debug) */
 /* Free the blocks that threads' free() calls have queued (pl_freebuf.h):
    before anything reads the shadow table as a whole. */

@@ -196,11 +196,20 @@ static UWord freebuf_get ( ThreadId tid )
    return (UWord)freebuf[tid];
 }
 
-/* The buffer is full: free its entries and empty it. */
+/* The buffer BUF is full: free its entries and empty it.  It is the
+   calling thread's, unless threads share their thread-local storage
+   (raw clone() threads): then it is whichever thread's it is. */
 static void freebuf_flush ( ThreadId tid, Addr buf )
 {
-   if (freebuf == NULL || freebuf[tid] == NULL || (Addr)freebuf[tid] != buf)
+   if (freebuf == NULL)
       return;
+   if ((Addr)freebuf[tid] != buf) {
+      for (tid = 1; tid < VG_N_THREADS; tid++)
+         if ((Addr)freebuf[tid] == buf)
+            break;
+      if (tid == VG_N_THREADS)
+         return;
+   }
    freebuf_read_new(tid);
    freebuf[tid]->count = 0;
    freebuf_read[tid]   = 0;

@@ -160,6 +160,11 @@ static void batched_free ( void* p )
       return;
    }
    n = b->count;
+   if (n >= PL_FREEBUF_CAP) {     /* not emptied: never write past it */
+      VALGRIND_DO_CLIENT_REQUEST_STMT(VG_USERREQ__PYLEAK_PRIVATE_FREE,
+                                      p, 0, 0, 0, 0);
+      return;
+   }
    b->ptr[n] = p;                 /* the entry first, then the count */
    b->count = n + 1;
    if (n + 1 >= PL_FREEBUF_CAP)

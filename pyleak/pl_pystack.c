@@ -445,7 +445,7 @@ typedef struct {
    UInt      gen;
    UInt      n;
    UInt      id;
-   PL_NativeMemo memo;
+   UChar     native_depth;   /* pl_pystack_capture's *DEPTH */
    FrameKey* keys;           /* n entries */
 } SigEntry;
 
@@ -472,7 +472,7 @@ static UInt decode ( const FrameKey* keys, UInt n )
    return m ? stack_id(fr, m) : 0;
 }
 
-UInt pl_pystack_capture ( ThreadId tid, /*OUT*/PL_NativeMemo** memo )
+UInt pl_pystack_capture ( ThreadId tid, /*OUT*/UChar** depth )
 {
    if (!pl_py.found) return 0;
    Addr ts = find_tstate(tid);
@@ -490,7 +490,7 @@ UInt pl_pystack_capture ( ThreadId tid, /*OUT*/PL_NativeMemo** memo )
              && e->keys[i].off == keys[i].off)
          i++;
       if (i == n) {
-         *memo = &e->memo;
+         *depth = &e->native_depth;
          return e->id;
       }
    }
@@ -503,8 +503,8 @@ UInt pl_pystack_capture ( ThreadId tid, /*OUT*/PL_NativeMemo** memo )
    e->gen  = code_gen;
    e->n    = n;
    e->id   = id;
-   VG_(memset)(&e->memo, 0, sizeof e->memo);
-   *memo   = &e->memo;
+   e->native_depth = 0;
+   *depth  = &e->native_depth;
    return id;
 }
 

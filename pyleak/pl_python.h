@@ -15,7 +15,6 @@
 #define __PL_PYTHON_H
 
 #include "pub_tool_basics.h"
-#include "pub_tool_execontext.h"
 
 struct _PL_Block;                /* pl_include.h */
 
@@ -239,28 +238,12 @@ extern UInt pl_clo_py_depth;
 extern Bool pl_clo_py_stacks;      /* --py-stacks=yes|no */
 
 void pl_pystack_init ( void );
-/* What the shadow remembers about the native stacks of allocations
-   made from one Python stack (pl_shadow.c says how it is used).  It
-   lives in that stack's cache entry and is zeroed with it. */
-#define PL_MEMO_FRAMES 12
-#define PL_MEMO_WAYS   4
-typedef struct {
-   ExeContext* ec;                  /* a native stack seen */
-   Addr        ip0;                 /* its first IP */
-   Addr        ra[PL_MEMO_FRAMES];  /* frame i's return address ... */
-   UInt        off[PL_MEMO_FRAMES]; /* ... is at SP + off[i] */
-   UChar       n;                   /* frames in ec; 0: unused */
-} PL_MemoWay;
-typedef struct {
-   PL_MemoWay way[PL_MEMO_WAYS];    /* the last few seen */
-   UChar      next;                 /* the way the next new one replaces */
-   UChar      depth;                /* unwind hint: eval-loop frame index */
-} PL_NativeMemo;
-
 /* The id of thread TID's Python stack right now, or 0 (no
-   interpreter, no Python frame on this thread).  When the id is not
-   0, *MEMO is that stack's PL_NativeMemo. */
-UInt pl_pystack_capture ( ThreadId tid, /*OUT*/PL_NativeMemo** memo );
+   interpreter, no Python frame on this thread).  When the id is not 0,
+   *DEPTH is a byte that lives as long as the stack's cache entry (0
+   when the entry is new): pl_unwind's hint of how deep the native
+   stacks of allocations from that Python stack reach. */
+UInt pl_pystack_capture ( ThreadId tid, /*OUT*/UChar** depth );
 /* The stack of an id; NULL for 0. */
 const PL_PyStack* pl_pystack_get ( UInt id );
 /* A block that held a code object is being freed: cached decodings

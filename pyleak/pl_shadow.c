@@ -11,11 +11,8 @@
 #include "pub_tool_basics.h"
 #include "pub_tool_libcassert.h"
 #include "pub_tool_libcbase.h"
-#include "pub_tool_machine.h"
 #include "pub_tool_mallocfree.h"
 #include "pub_tool_poolalloc.h"
-#include "pub_tool_options.h"
-#include "pub_tool_stacktrace.h"
 #include "pub_tool_threadstate.h"
 #include "pl_include.h"
 #include "pl_python.h"
@@ -32,97 +29,14 @@ void pl_shadow_init ( void )
                            "pl.shadow.pool", VG_(free));
 }
 
-/* The native stack of an allocation made while Python code runs.
-
-   Below the innermost evaluation-loop frame the native stack is the
-   interpreter calling itself, which the Python stack says better; so
-   the stack ends at that frame (kept, so that the report shows where
-   Python took over).  And unwinding, frame by frame through the CFI,
-   is most of what an allocation costs pyleak, so it is avoided where
-   it can be.  Allocations made from one Python stack (same code
-   objects, same instruction offsets) nearly always come through the
-   same C functions: each Python stack's cache entry (M) remembers the
-   last native stack seen from it, and where, relative to the stack
-   pointer, each of its return addresses was.  When the client's stack
-   holds those same return addresses at those same places, and the IP
-   is the same, a fresh unwind would follow the same frames to the same
-   answer: the remembered stack is the answer.  Otherwise the unwinder
-   runs, asked for no more frames than the deepest eval-loop frame seen
-   from that Python stack (M->depth; Python allocations in the benchmark
-   reach it in 2 to 9 frames, most in 2 to 4, where --num-callers is
-   12), then for the full --num-callers if that was too short; and what
-   it finds is remembered. */
-static ExeContext* memo_lookup ( ThreadId tid, const PL_NativeMemo* m )
+/* The native stack of an allocation made while Python code runs ends
+   at the innermost evaluation-loop frame (kept, so that the report
+   shows where Python took over): below it, the native stack is the
+   interpreter calling itself, which the Python stack says better.
+   See pl_unwind.c for how stacks are found. */
+static ExeContext* native_stack ( ThreadId tid, UInt py_stack, UChar* depth )
 {
-   Addr ip = VG_(get_IP)(tid), sp = 0;
-   for (UInt w = 0; w < PL_MEMO_WAYS; w++) {
-      const PL_MemoWay* x = &m->way[w];
-      if (x->n < 2 || x->ip0 != ip)
-         continue;
-      if (sp == 0)
-         sp = VG_(get_SP)(tid);
-      if (!pl_readable(sp, x->off[x->n - 1] + sizeof(Addr)))
-         continue;
-      UInt i = 1;
-      while (i < x->n && *(const Addr*)(sp + x->off[i]) == x->ra[i])
-         i++;
-      if (i == x->n)
-         return x->ec;
-   }
-   return NULL;
-}
-
-/* Remember the stack IPS[0..N-1] (SPS: its frames' stack pointers),
-   if every return address is where the unwinder's rules put it: just
-   below the caller's stack pointer. */
-static void memo_store ( PL_NativeMemo* m, ExeContext* ec,
-                         const Addr* ips, const Addr* sps, UInt n )
-{
-   if (n < 2 || n > PL_MEMO_FRAMES)
-      return;
-   PL_MemoWay* x = &m->way[m->next];
-   x->n = 0;
-   for (UInt i = 1; i < n; i++) {
-      Addr slot = sps[i] - sizeof(Addr);
-      if (slot < sps[0] || slot - sps[0] > 0xFFFFFFFFul
-          || (i > 1 && slot - sps[0] <= x->off[i - 1])
-          || *(const Addr*)slot != ips[i] + 1)
-         return;
-      x->off[i] = (UInt)(slot - sps[0]);
-      x->ra[i]  = ips[i] + 1;
-   }
-   x->ec  = ec;
-   x->ip0 = ips[0];
-   x->n   = (UChar)n;
-   m->next = (UChar)((m->next + 1) % PL_MEMO_WAYS);
-}
-
-static ExeContext* python_native_stack ( ThreadId tid, PL_NativeMemo* m )
-{
-   UInt k = VG_(clo_backtrace_size);
-   if (pl_py.eval_lo == 0)
-      return VG_(record_ExeContext)(tid, 0);
-   ExeContext* ec = memo_lookup(tid, m);
-   if (ec)
-      return ec;
-   Addr ips[500], sps[500];         /* the core's --num-callers limit */
-   UInt max = m->depth ? m->depth + 1 : k;
-   if (max > k) max = k;
-   for (;;) {
-      UInt n = VG_(get_StackTrace)(tid, ips, max, sps, NULL, 0);
-      for (UInt i = 1; i < n; i++)
-         if (ips[i] >= pl_py.eval_lo && ips[i] < pl_py.eval_hi) {
-            if (i > m->depth) m->depth = (UChar)(i < 255 ? i : 255);
-            ec = VG_(make_ExeContext_from_StackTrace)(ips, i + 1);
-            memo_store(m, ec, ips, sps, i + 1);
-            return ec;
-         }
-      if (n < max || max == k) {           /* the whole stack, or k */
-         m->depth = (UChar)(k - 1 < 255 ? k - 1 : 255);
-         return VG_(make_ExeContext_from_StackTrace)(ips, n);
-      }
-      max = k;                                /* the hint was short */
-   }
+   return pl_unwind(tid, py_stack != 0, py_stack ? depth : NULL);
 }
 
 /* The block each thread allocated last (see pl_shadow_renew). */
@@ -145,13 +59,12 @@ PL_Block* pl_shadow_new ( ThreadId tid, Addr data, SizeT szB,
    /* The Python stack, when an interpreter is (or has just become)
       known: see pl_pystack.c for why this is cheap. */
    pl_python_poll();
-   PL_NativeMemo* memo = NULL;
-   b->py_stack  = pl_clo_py_stacks ? pl_pystack_capture(tid, &memo) : 0;
+   UChar* depth = NULL;
+   b->py_stack  = pl_clo_py_stacks ? pl_pystack_capture(tid, &depth) : 0;
    /* The first IP is the replacement function in our preload; the
       core's unwinder starts at the client's call into it, which is
       what every leak report wants to show. */
-   b->where     = b->py_stack ? python_native_stack(tid, memo)
-                              : VG_(record_ExeContext)(tid, 0);
+   b->where     = native_stack(tid, b->py_stack, depth);
    VG_(HT_add_node)(blocks, b);
 
    pl_heap.n_allocs++;
@@ -182,11 +95,10 @@ void pl_shadow_renew ( ThreadId tid, Addr op )
    }
    if (b == NULL || b->data == last_alloc[tid])
       return;
-   PL_NativeMemo* memo = NULL;
+   UChar* depth = NULL;
    b->tid      = (UShort)tid;
-   b->py_stack = pl_pystack_capture(tid, &memo);
-   b->where    = b->py_stack ? python_native_stack(tid, memo)
-                             : VG_(record_ExeContext)(tid, 0);
+   b->py_stack = pl_pystack_capture(tid, &depth);
+   b->where    = native_stack(tid, b->py_stack, depth);
 }
 
 PL_Block* pl_shadow_lookup ( Addr data )
