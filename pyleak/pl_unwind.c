@@ -34,6 +34,7 @@
    loop frame (see pl_shadow.c). */
 
 #include "pub_tool_basics.h"
+#include "pub_tool_debuginfo.h"
 #include "pub_tool_libcbase.h"
 #include "pub_tool_mallocfree.h"
 #include "pub_tool_machine.h"
@@ -121,10 +122,23 @@ static ExeContext* chain_find ( const Addr* ips, const UInt* offs, UInt n )
 /* What the unwinder found (IPS, SPS: N frames, ENDED: it could go no
    further) goes into both caches, as far as every return address is
    where the frame sizes say: just below the caller's stack pointer.
-   Past the first frame where it is not (the unwinder used other
-   rules: a frame-pointer chain, or the junk above _start), the walk
-   does not follow: that frame's size is "tail", and the chain up to it
-   stands for the whole stack. */
+   Past the first frame where it is not, the unwinder used rules of its
+   own, and the walk does not follow.  Below main (the unwinder goes on
+   through the junk that the kernel's initial stack looks like) what it
+   finds depends only on that stack, which does not change: the last
+   frame's size is "tail", and the chain up to it stands for the whole
+   stack.  Anywhere else (a signal frame, whose caller is whatever the
+   signal interrupted; code without unwind information) the walk must
+   not pass that frame: its IP is marked as varying. */
+static Bool at_or_below_main ( const Addr* ips, UInt m )
+{
+   DiEpoch ep = VG_(current_DiEpoch)();
+   for (UInt i = m; i > 0; i--)
+      if (VG_(get_fnname_kind_from_IP)(ep, ips[i - 1]) != Vg_FnNameNormal)
+         return True;
+   return False;
+}
+
 static void learn ( const Addr* ips, const Addr* sps, UInt n, Bool ended,
                     ExeContext* ec )
 {
@@ -143,6 +157,10 @@ static void learn ( const Addr* ips, const Addr* sps, UInt n, Bool ended,
    for (UInt i = 0; i + 1 < m; i++) {
       UInt size = offs[i + 1] - offs[i];
       learn_size(ips[i], size < SIZE_MAX_ ? size : SIZE_VARIES);
+   }
+   if (m < n && !at_or_below_main(ips, m)) {
+      learn_size(ips[m - 1], SIZE_VARIES);
+      return;
    }
    if (m < n)
       learn_size(ips[m - 1], SIZE_TAIL);
