@@ -183,3 +183,34 @@ static void batched_free ( void* p )
 
 PL_FREE_REPLACEMENT(libcZdsoZa)           /* libc.so* */
 PL_FREE_REPLACEMENT(VgSoSynsomalloc)      /* --soname-synonyms=somalloc */
+
+/* For the Python helper module (python/pyleak/__init__.py), which is
+   pure Python: it finds these with ctypes in the process's global
+   symbol scope, where the preload is only when the program runs under
+   pyleak, and does nothing when they are absent.  Plain names, not
+   redirections: nothing replaces them. */
+int pyleak_running ( void );
+int pyleak_running ( void )
+{
+   return 1;
+}
+
+void pyleak_leak_check ( const char* label );
+void pyleak_leak_check ( const char* label )
+{
+   PYLEAK_LEAK_CHECK(label);
+}
+
+/* OUT[0..3]: leaked, dubious, reachable, suppressed of the latest
+   check, in bytes (BLOCKS 0) or blocks. */
+void pyleak_count_leaks ( unsigned long* out, int blocks );
+void pyleak_count_leaks ( unsigned long* out, int blocks )
+{
+   unsigned long a = 0, b = 0, c = 0, d = 0;
+   if (blocks) {
+      PYLEAK_COUNT_LEAK_BLOCKS(a, b, c, d);
+   } else {
+      PYLEAK_COUNT_LEAKS(a, b, c, d);
+   }
+   out[0] = a; out[1] = b; out[2] = c; out[3] = d;
+}
