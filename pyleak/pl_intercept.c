@@ -171,6 +171,14 @@ static void freebuf_read_new ( ThreadId tid )
       freebuf_read[tid] = (UInt)n;
 }
 
+/* Free everything in TID's buffer and empty it. */
+static void freebuf_empty ( ThreadId tid )
+{
+   freebuf_read_new(tid);
+   freebuf[tid]->count = 0;
+   freebuf_read[tid]   = 0;
+}
+
 /* The calling thread's buffer, made on its first free.  A thread
    that asks again (a new thread under a dead one's id) gets the
    same buffer, emptied.  Buffers are never given back: at most one
@@ -188,11 +196,11 @@ static UWord freebuf_get ( ThreadId tid )
       freebuf[tid] = VG_(cli_malloc)(16, sizeof(PL_FreeBuf));
       if (freebuf[tid] == NULL)
          return 0;
+      freebuf[tid]->count = 0;
+      freebuf_read[tid]   = 0;
    } else {
-      freebuf_read_new(tid);
+      freebuf_empty(tid);
    }
-   freebuf[tid]->count = 0;
-   freebuf_read[tid]   = 0;
    return (UWord)freebuf[tid];
 }
 
@@ -210,9 +218,7 @@ static void freebuf_flush ( ThreadId tid, Addr buf )
       if (tid == VG_N_THREADS)
          return;
    }
-   freebuf_read_new(tid);
-   freebuf[tid]->count = 0;
-   freebuf_read[tid]   = 0;
+   freebuf_empty(tid);
 }
 
 void pl_intercept_drain ( void )
