@@ -7,6 +7,7 @@
      pl_unwind.c     allocation stacks (cached unwinding)
      pl_scan.c       the reachability scan (roots, marking, cliques)
      pl_report.c     loss records, text output through the error manager
+     pl_supp.c       suppressions with Python frames, default suppressions
      pl_json.c       the JSON document (--json-file)
      pl_elf.c        reading the ELF files of mapped objects
      pl_python.c ... the CPython model: see pl_python.h
@@ -16,6 +17,7 @@
 #define __PL_INCLUDE_H
 
 #include "pub_tool_basics.h"
+#include "pub_tool_errormgr.h"
 #include "pub_tool_execontext.h"
 #include "pub_tool_hashtable.h"
 #include "pub_tool_xarray.h"
@@ -249,6 +251,12 @@ struct _PL_Record {
 };
 
 typedef struct { Addr type; ULong n; } PL_TypeCount;
+/* What a record counts for in the summary: its own bytes and blocks,
+   and those of the group it folds in (leaked-ref, cycle). */
+ULong pl_record_bytes ( const PL_Record* r );
+ULong pl_record_blocks ( const PL_Record* r );
+/* Leak checks made so far; the current one's number during a check. */
+extern UInt pl_check_seq;
 /* "list x2, dict x1" style summary of a record's types, merged by
    name, most frequent first; into BUF. */
 void pl_record_types_text ( const PL_Record* r, HChar* buf, SizeT sz );
@@ -261,6 +269,27 @@ void pl_json_add_check ( PL_When when, const HChar* label,
                          const PL_Totals* t,
                          PL_Record** recs, UInt n_recs );
 void pl_json_finish ( Int exit_code, Bool exited, Int fatal_sig );
+
+/*------------------------------------------------------------*/
+/*--- Suppressions (pl_supp.c)                             ---*/
+/*------------------------------------------------------------*/
+
+/* The loss record an error reports (pl_report.c). */
+const PL_Record* pl_error_record ( const Error* err );
+/* The tool's part of the core's suppression handling. */
+Bool  pl_supp_recognised ( const HChar* name, Supp* su );
+Bool  pl_supp_read_extra ( Int fd, HChar** bufpp, SizeT* nBufp,
+                           Int* lineno, Supp* su );
+Bool  pl_supp_matches ( const Error* err, const Supp* su );
+SizeT pl_supp_print_extra ( const Error* err, HChar* buf, Int nBuf );
+SizeT pl_supp_print_use ( const Supp* su, HChar* buf, Int nBuf );
+void  pl_supp_update_use ( const Error* err, const Supp* su );
+/* Add pyleak-default.supp to the core's list (post_clo_init). */
+void  pl_supp_add_defaults ( void );
+/* The module a Python source file is, as the import system names it. */
+const HChar* pl_supp_module_of ( const HChar* file );
+/* "definite,leaked-ref", "all", "none", "reachable" into a kind set. */
+Bool  pl_parse_kinds ( const HChar* val, /*OUT*/UInt* set );
 
 /* Small helpers */
 

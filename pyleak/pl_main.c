@@ -45,7 +45,7 @@ UInt             pl_finalize_checks = 0;
 
 /* Parse a comma-separated set of leak kinds, "all" or "none".
    "reachable" (memcheck's word) means both reachable kinds. */
-static Bool parse_kinds ( const HChar* val, /*OUT*/UInt* set )
+Bool pl_parse_kinds ( const HChar* val, /*OUT*/UInt* set )
 {
    if (VG_(strcmp)(val, "all") == 0)  { *set = PL_KSET_ALL; return True; }
    if (VG_(strcmp)(val, "none") == 0) { *set = 0; return True; }
@@ -91,14 +91,14 @@ static Bool pl_process_cmd_line_option ( const HChar* arg )
       VG_(fmsg_bad_option)(arg, "expected no, summary or full\n");
    }
    else if VG_STR_CLO(arg, "--show-leak-kinds", v) {
-      if (!parse_kinds(v, &pl_clo_show_kinds))
+      if (!pl_parse_kinds(v, &pl_clo_show_kinds))
          VG_(fmsg_bad_option)(arg, "expected a comma-separated set of"
                               " definite, indirect, possible, leaked-ref,"
                               " uncollected-cycle, reachable-python,"
                               " reachable-c, reachable, or all, or none\n");
    }
    else if VG_STR_CLO(arg, "--errors-for-leak-kinds", v) {
-      if (!parse_kinds(v, &pl_clo_error_kinds))
+      if (!pl_parse_kinds(v, &pl_clo_error_kinds))
          VG_(fmsg_bad_option)(arg, "expected a comma-separated set of"
                               " definite, indirect, possible, leaked-ref,"
                               " uncollected-cycle, reachable-python,"
@@ -387,6 +387,7 @@ static void pl_thread_exited ( ThreadId tid )
 static void pl_post_clo_init ( void )
 {
    pl_json_init();
+   pl_supp_add_defaults();
 }
 
 static IRSB* pl_instrument ( VgCallbackClosure* closure, IRSB* bb,

@@ -41,23 +41,23 @@ static const HChar* summary_label[PL_NKinds] = {
 
 /* All the bytes and blocks a record accounts for in the summary: its
    own, and for the kinds that fold their group in, the group's. */
-static ULong rec_bytes ( const PL_Record* r )
+ULong pl_record_bytes ( const PL_Record* r )
 {
    return r->bytes + (PL_KIND_FOLDS(r->kind) ? r->indirect_bytes : 0);
 }
-static ULong rec_blocks ( const PL_Record* r )
+ULong pl_record_blocks ( const PL_Record* r )
 {
    return r->blocks + (PL_KIND_FOLDS(r->kind) ? r->indirect_blocks : 0);
 }
 
 PL_Totals pl_last_totals;
+UInt      pl_check_seq;
 
 /*------------------------------------------------------------*/
 /*--- Error manager glue                                   ---*/
 /*------------------------------------------------------------*/
 
 enum { PL_ErrLeak = 0 };
-enum { PL_SuppLeak = 0 };
 
 typedef struct {
    PL_Record* rec;
@@ -126,59 +126,25 @@ static UInt update_extra ( const Error* err )
    return sizeof(LeakErrExtra);
 }
 
-static Bool recognised_suppression ( const HChar* name, Supp* su )
-{
-   if (VG_(strcmp)(name, "Leak") != 0)
-      return False;
-   VG_(set_supp_kind)(su, PL_SuppLeak);
-   return True;
-}
-
-static Bool read_extra_suppression_info ( Int fd, HChar** bufpp,
-                                          SizeT* nBufp, Int* lineno,
-                                          Supp* su )
-{
-   return True;
-}
-
-static Bool error_matches_suppression ( const Error* err, const Supp* su )
-{
-   return VG_(get_supp_kind)(su) == PL_SuppLeak
-          && VG_(get_error_kind)(err) == PL_ErrLeak;
-}
-
 static const HChar* get_error_name ( const Error* err )
 {
    return "Leak";
 }
 
-static SizeT print_extra_suppression_info ( const Error* err,
-                                            HChar* buf, Int nBuf )
+const PL_Record* pl_error_record ( const Error* err )
 {
-   if (nBuf > 0) buf[0] = '\0';
-   return 0;
+   const LeakErrExtra* x = VG_(get_error_extra)(err);
+   return x->rec;
 }
-
-static SizeT print_extra_suppression_use ( const Supp* su,
-                                           HChar* buf, Int nBuf )
-{
-   if (nBuf > 0) buf[0] = '\0';
-   return 0;
-}
-
-static void update_extra_suppression_use ( const Error* err,
-                                           const Supp* su ) { }
 
 void pl_register_errors ( void )
 {
    VG_(needs_tool_errors)(eq_Error, before_pp_Error, pp_Error,
                           False /* show ThreadIDs */,
-                          update_extra, recognised_suppression,
-                          read_extra_suppression_info,
-                          error_matches_suppression, get_error_name,
-                          print_extra_suppression_info,
-                          print_extra_suppression_use,
-                          update_extra_suppression_use);
+                          update_extra, pl_supp_recognised,
+                          pl_supp_read_extra, pl_supp_matches,
+                          get_error_name, pl_supp_print_extra,
+                          pl_supp_print_use, pl_supp_update_use);
 }
 
 /*------------------------------------------------------------*/
@@ -583,6 +549,7 @@ void pl_leak_check ( ThreadId tid, PL_When when, const HChar* label,
    PL_Record**   recs;
    UInt          n;
 
+   pl_check_seq++;
    pl_intercept_drain();
    pl_scan(&scan);
    OSet* set = build_records(&scan, &recs, &n);
@@ -619,11 +586,11 @@ void pl_leak_check ( ThreadId tid, PL_When when, const HChar* label,
                                            r->where, show, False, error);
       }
       if (r->suppressed) {
-         t.suppressed_bytes  += rec_bytes(r);
-         t.suppressed_blocks += rec_blocks(r);
+         t.suppressed_bytes  += pl_record_bytes(r);
+         t.suppressed_blocks += pl_record_blocks(r);
       } else {
-         t.bytes[r->kind]  += rec_bytes(r);
-         t.blocks[r->kind] += rec_blocks(r);
+         t.bytes[r->kind]  += pl_record_bytes(r);
+         t.blocks[r->kind] += pl_record_blocks(r);
       }
    }
    pl_last_totals = t;

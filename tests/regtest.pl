@@ -30,11 +30,11 @@ my $DIFF_LINES = 30;
 my %KEYS = map { $_ => 1 } qw(prog args vgopts prereq env stderr_filter
     stderr_filter_args stdout_filter stdout_filter_args json json_summary_args memcheck_compare
     memcheck_tolerance
-    exit_code python post cleanup expect_fail);
+    exit_code python post cleanup expect_fail allow_suppressed);
 # Keys that may appear more than once; their values are joined by spaces.
 my %REPEATABLE = map { $_ => 1 } qw(vgopts env);
 # The parts of a test that can fail, in the order they are checked/reported.
-my @PARTS = qw(stderr stdout json memcheck exit_code post);
+my @PARTS = qw(stderr stdout json memcheck exit_code post suppressed);
 # memcheck's LEAK SUMMARY lines and the pyleak kinds they correspond to.
 my @LEAK_KINDS = (
     ['definitely lost' => 'definite'],
@@ -214,7 +214,7 @@ sub validate_vgtest {
     # memcheck_compare may also be `python' (see summary_table).
     $t->{memcheck_mode} = $t->{memcheck_compare} // 'no';
     $t->{memcheck_compare} = 'yes' if $t->{memcheck_mode} eq 'python';
-    for my $key (qw(json memcheck_compare)) {
+    for my $key (qw(json memcheck_compare allow_suppressed)) {
         next unless defined $t->{$key};
         die "$file: `$key:' must be yes or no\n" unless $t->{$key} =~ /^(yes|no)$/;
         $t->{$key} = $t->{$key} eq 'yes';
@@ -304,6 +304,7 @@ sub run_one {
         ($t->{memcheck_compare} ? check_memcheck($t, $cfg, $tc, $x) : ()),
         check_exit_code($t, $status),
         (defined $t->{post} ? check_post($t, $tc, $x) : ()),
+        check_suppressed($t, $tc),
     );
     run_shell('(' . $x->($t->{cleanup}) . ')') if defined $t->{cleanup};
     return { failed => \@failed };
@@ -509,6 +510,24 @@ sub check_exit_code {
     my ($t, $status) = @_;
     return () if !defined $t->{exit_code} || $status == $t->{exit_code};
     return [exit_code => "exit status $status, expected $t->{exit_code}\n"];
+}
+
+# pyleak loads its default suppressions in every run of the suite, so
+# that the suite shows they do not hide its leaks: a run whose LEAK
+# SUMMARY counts suppressed bytes fails, unless the .vgtest says
+# `allow_suppressed: yes' (the suppression tests themselves).
+sub check_suppressed {
+    my ($t, $tc) = @_;
+    return () if $t->{allow_suppressed};
+    my $raw = read_file("$tc->{name}.stderr.raw") // '';
+    my @hits = $raw =~ /^==\d+==\s+suppressed: ([\d,]+) bytes in ([\d,]+) blocks/mg;
+    for (my $i = 0; $i < @hits; $i += 2) {
+        (my $bytes = $hits[$i]) =~ tr/,//d;
+        next if $bytes == 0;
+        return [suppressed => "$hits[$i] bytes in $hits[$i+1] blocks suppressed"
+                . " (a default suppression hides a leak of this test?)\n"];
+    }
+    return ();
 }
 
 # post:'s stdout is compared with NAME.post.exp*; its stderr goes to ours.

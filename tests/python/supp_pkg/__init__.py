@@ -1,0 +1,1 @@
+# A package for py_supp: its module supp_pkg.worker leaks from C.
