@@ -73,6 +73,10 @@ void      pl_shadow_renew ( ThreadId tid, Addr op );
 /* All live blocks, sorted by address; *n gets the count.  The caller
    frees the array with VG_(free). */
 PL_Block** pl_shadow_sorted ( UInt* n );
+/* The allocation stack of thread TID now (pl_unwind.c).  TO_EVAL: the
+   allocation has a Python stack, end at the innermost eval-loop frame;
+   DEPTH: that Python stack's hint byte (pl_pystack_capture), or NULL. */
+ExeContext* pl_unwind ( ThreadId tid, Bool to_eval, UChar* depth );
 
 /*------------------------------------------------------------*/
 /*--- Intercept                                            ---*/
@@ -80,10 +84,6 @@ PL_Block** pl_shadow_sorted ( UInt* n );
 
 void pl_intercept_register ( void );
 
-/* The allocation stack of thread TID now (pl_unwind.c).  TO_EVAL: the
-   allocation has a Python stack, end at the innermost eval-loop frame;
-   DEPTH: that Python stack's hint byte (pl_pystack_capture), or NULL. */
-ExeContext* pl_unwind ( ThreadId tid, Bool to_eval, UChar* depth );
 extern Bool pl_clo_batch_frees;         /* --batch-frees (debug) */
 /* Free the blocks that threads' free() calls have queued (pl_freebuf.h):
    before anything reads the shadow table as a whole. */
@@ -286,10 +286,12 @@ SizeT pl_supp_print_use ( const Supp* su, HChar* buf, Int nBuf );
 void  pl_supp_update_use ( const Error* err, const Supp* su );
 /* Add pyleak-default.supp to the core's list (post_clo_init). */
 void  pl_supp_add_defaults ( void );
-/* The module a Python source file is, as the import system names it. */
-const HChar* pl_supp_module_of ( const HChar* file );
 /* "definite,leaked-ref", "all", "none", "reachable" into a kind set. */
 Bool  pl_parse_kinds ( const HChar* val, /*OUT*/UInt* set );
+/* The words pl_parse_kinds knows besides "all" and "none", for the
+   messages that refuse a set. */
+#define PL_KIND_WORDS "definite, indirect, possible, leaked-ref," \
+   " uncollected-cycle, reachable-python, reachable-c, reachable"
 
 /* Small helpers */
 

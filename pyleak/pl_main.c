@@ -92,17 +92,13 @@ static Bool pl_process_cmd_line_option ( const HChar* arg )
    }
    else if VG_STR_CLO(arg, "--show-leak-kinds", v) {
       if (!pl_parse_kinds(v, &pl_clo_show_kinds))
-         VG_(fmsg_bad_option)(arg, "expected a comma-separated set of"
-                              " definite, indirect, possible, leaked-ref,"
-                              " uncollected-cycle, reachable-python,"
-                              " reachable-c, reachable, or all, or none\n");
+         VG_(fmsg_bad_option)(arg, "expected a comma-separated set of "
+                              PL_KIND_WORDS ", or all, or none\n");
    }
    else if VG_STR_CLO(arg, "--errors-for-leak-kinds", v) {
       if (!pl_parse_kinds(v, &pl_clo_error_kinds))
-         VG_(fmsg_bad_option)(arg, "expected a comma-separated set of"
-                              " definite, indirect, possible, leaked-ref,"
-                              " uncollected-cycle, reachable-python,"
-                              " reachable-c, reachable, or all, or none\n");
+         VG_(fmsg_bad_option)(arg, "expected a comma-separated set of "
+                              PL_KIND_WORDS ", or all, or none\n");
    }
    else if VG_XACT_CLO(arg, "--check-at=finalize", pl_clo_check_at,
                        PL_AtFinalize) {}

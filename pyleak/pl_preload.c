@@ -154,13 +154,9 @@ static void batched_free ( void* p )
       pl_freebuf = b;
       pl_freebuf_refused = b == 0;
    }
-   if (b == 0) {
-      VALGRIND_DO_CLIENT_REQUEST_STMT(VG_USERREQ__PYLEAK_PRIVATE_FREE,
-                                      p, 0, 0, 0, 0);
-      return;
-   }
-   n = b->count;
-   if (n >= PL_FREEBUF_CAP) {     /* not emptied: never write past it */
+   /* No buffer, or one not emptied (never write past it): straight to
+      the tool. */
+   if (b == 0 || (n = b->count) >= PL_FREEBUF_CAP) {
       VALGRIND_DO_CLIENT_REQUEST_STMT(VG_USERREQ__PYLEAK_PRIVATE_FREE,
                                       p, 0, 0, 0, 0);
       return;

@@ -132,7 +132,7 @@ static HChar* compute_module ( const HChar* file )
    return VG_(strdup)("pl.supp.mod", out + o);
 }
 
-const HChar* pl_supp_module_of ( const HChar* file )
+static const HChar* module_of ( const HChar* file )
 {
    if (mod_names == NULL)
       mod_names = VG_(HT_construct)("pl.supp.modnames");
@@ -160,7 +160,7 @@ Bool pl_supp_recognised ( const HChar* name, Supp* su )
 
 /* Why a line was refused, printed just before the core's own message
    that names the file and line. */
-static Bool refuse ( const Supp* su, const HChar* why, const HChar* line )
+static Bool refuse ( const HChar* why, const HChar* line )
 {
    VG_(umsg)("pyleak: bad suppression line '%s': %s\n", line, why);
    return False;
@@ -206,15 +206,13 @@ Bool pl_supp_read_extra ( Int fd, HChar** bufpp, SizeT* nBufp,
          const HChar* v = line + 17;
          while (*v == ' ' || *v == '\t') v++;
          if (seen_kinds || VG_(sizeXA)(pats) > 0) {
-            ok = refuse(su, "match-leak-kinds must come once, before"
+            ok = refuse("match-leak-kinds must come once, before"
                         " the frames", line);
             break;
          }
          if (!pl_parse_kinds(v, &x->kinds)) {
-            ok = refuse(su, "unknown leak kind (known: definite, indirect,"
-                        " possible, leaked-ref, uncollected-cycle,"
-                        " reachable-python, reachable-c, reachable, all,"
-                        " none)", line);
+            ok = refuse("unknown leak kind (known: " PL_KIND_WORDS
+                        ", all, none)", line);
             break;
          }
          seen_kinds = True;
@@ -223,16 +221,16 @@ Bool pl_supp_read_extra ( Int fd, HChar** bufpp, SizeT* nBufp,
       } else if (VG_(strncmp)(line, "src:", 4) == 0) {
          /* Valgrind 3.19's reader does not take a src: line from a
             tool: it would be lost.  Refuse rather than mismatch. */
-         ok = refuse(su, "a src: frame cannot follow Python frames or"
+         ok = refuse("a src: frame cannot follow Python frames or"
                      " match-leak-kinds directly; put a fun:, obj: or"
                      " ... line before it", line);
          break;
       } else if (VG_(strcmp)(line, "}") == 0) {
-         ok = refuse(su, "no native frame (an entry about Python frames"
+         ok = refuse("no native frame (an entry about Python frames"
                      " only ends with the two lines fun:* and ...)", line);
          break;
       } else {
-         ok = refuse(su, "not a pyleak suppression line (expected"
+         ok = refuse("not a pyleak suppression line (expected"
                      " match-leak-kinds:, pyfun:, pyfile:, pymod:, fun:,"
                      " obj:, src: or ...)", line);
          break;
@@ -257,7 +255,7 @@ static Bool frame_matches ( const PyPat* p, const PL_PyFrame* f )
    case PY_Fun:  return VG_(string_match)(p->glob, f->func);
    case PY_File: return VG_(string_match)(p->glob, f->file);
    case PY_Mod:  return VG_(string_match)(p->glob,
-                                          pl_supp_module_of(f->file));
+                                          module_of(f->file));
    case PY_Any:  return True;
    }
    return False;
@@ -313,7 +311,7 @@ SizeT pl_supp_print_extra ( const Error* err, HChar* buf, Int nBuf )
    for (UInt i = 0; s && i < s->n; i++) {
       const PL_PyFrame* f = &s->frames[i];
       if (VG_(strcmp)(f->func, "<module>") == 0)
-         VG_(xaprintf)(xa, "\n   pymod:%s", pl_supp_module_of(f->file));
+         VG_(xaprintf)(xa, "\n   pymod:%s", module_of(f->file));
       else
          VG_(xaprintf)(xa, "\n   pyfun:%s", f->func);
    }
