@@ -8,6 +8,7 @@
      pl_scan.c       the reachability scan (roots, marking, cliques)
      pl_report.c     loss records, text output through the error manager
      pl_supp.c       suppressions with Python frames, default suppressions
+     pl_growth.c     checkpoints: what grew since the previous one
      pl_json.c       the JSON document (--json-file)
      pl_elf.c        reading the ELF files of mapped objects
      pl_python.c ... the CPython model: see pl_python.h
@@ -20,6 +21,7 @@
 #include "pub_tool_errormgr.h"
 #include "pub_tool_execontext.h"
 #include "pub_tool_hashtable.h"
+#include "pub_tool_oset.h"
 #include "pub_tool_xarray.h"
 
 #define PL_VERSION "0.1.0"
@@ -208,11 +210,21 @@ typedef enum { PL_AtFinalize, PL_AtExit, PL_AtBoth } PL_CheckAt;
 extern PL_CheckAt pl_clo_check_at;        /* --check-at */
 extern UInt       pl_finalize_checks;     /* checks made at finalisation */
 
-/* Totals of the last check, for the COUNT_LEAKS client requests. */
+/* A final check against --baseline: what the summary says. */
+typedef struct {
+   Bool  used;
+   ULong bytes, blocks;                   /* records as before */
+   UInt  n_new, n_grown, n_known, n_gone; /* records; gone: match keys */
+} PL_BaseTotals;
+
+/* Totals of the last check, for the COUNT_LEAKS client requests.  The
+   kinds count neither suppressed records nor those as before the
+   baseline. */
 typedef struct {
    ULong bytes[PL_NKinds];
    ULong blocks[PL_NKinds];
    ULong suppressed_bytes, suppressed_blocks;
+   PL_BaseTotals base;
 } PL_Totals;
 
 extern PL_Totals pl_last_totals;
@@ -231,23 +243,33 @@ void pl_pp_pystack ( UInt id );
 /*--- JSON                                                 ---*/
 /*------------------------------------------------------------*/
 
+/* A record against --baseline: not compared, new (its match key is
+   not in the baseline), grown (its group's bytes beyond the
+   tolerance), or as before (not an error, not shown). */
+typedef enum { PL_BaseNone, PL_BaseNew, PL_BaseGrown, PL_BaseKnown }
+   PL_BaseState;
+
 typedef struct _PL_Record PL_Record;
 struct _PL_Record {
+   /* The key, first and in this order: pl_report.c's RecKey. */
    PL_Kind     kind;
    ExeContext* where;
    UInt        py_stack;      /* Python stack id, 0: none */
+   UInt        retainer;      /* reachable-python: retainer id, or 0 */
    ULong       bytes;
    ULong       blocks;
    ULong       indirect_bytes;  /* definite: lost only through it;
                                    leaked-ref: retained by it */
    ULong       indirect_blocks; /* leaked-ref: blocks retained */
    Bool        suppressed;
-   UInt        retainer;      /* reachable-python: retainer id, or 0 */
    Int         first;         /* its first block (scan index) */
    XArray*     path;          /* reachable-python: of HChar*, the
                                  retention path, retainer first */
    XArray*     py_types;      /* of PL_TypeCount: the Python objects in
                                  the record's blocks, by type; or NULL */
+   PL_BaseState base;         /* against --baseline (final checks) */
+   ULong       base_bytes;    /* grown: its group's bytes in the baseline */
+   ULong       group_bytes;   /* grown: its group's bytes now */
 };
 
 typedef struct { Addr type; ULong n; } PL_TypeCount;
@@ -270,12 +292,97 @@ void pl_json_add_check ( PL_When when, const HChar* label,
                          PL_Record** recs, UInt n_recs );
 void pl_json_finish ( Int exit_code, Bool exited, Int fatal_sig );
 
+/* Scan now and group the blocks into records, sorted as the report
+   shows them; pl_records_free releases them (pl_report.c). */
+OSet* pl_records_now ( /*OUT*/PL_Record*** recs, /*OUT*/UInt* n );
+/* How many of EC's frames, from the allocation, are the native part of
+   an allocation with a Python stack: up to the evaluation loop, or the
+   last frame of other code before the interpreter's glue. */
+UInt  pl_native_cut ( ExeContext* ec );
+void  pl_records_free ( OSet* set, PL_Record** recs, UInt n );
+
+/*------------------------------------------------------------*/
+/*--- Checkpoints and growth (pl_growth.c)                 ---*/
+/*------------------------------------------------------------*/
+
+/* One stack's growth at a checkpoint. */
+typedef struct {
+   PL_Kind     kind;
+   ExeContext* where;         /* the key, in this order: pl_growth.c's */
+   UInt        py_stack;      /* GKey */
+   ULong       bytes, blocks;        /* live now */
+   Long        d_bytes, d_blocks;    /* since the previous checkpoint */
+   UInt        streak;               /* checkpoints in a row it grew at */
+} PL_GrowthRec;
+
+/* What the latest checkpoint showed, for PYLEAK_COUNT_GROWTH. */
+typedef struct { Long bytes, blocks; ULong records; } PL_Growth;
+extern PL_Growth pl_last_growth;
+
+/* Take a checkpoint labelled LABEL (may be NULL) and show the records
+   grown at each of the last MIN_RUNS checkpoints (0: show nothing). */
+void pl_checkpoint ( ThreadId tid, const HChar* label, UInt min_runs );
+void pl_json_add_checkpoint ( const HChar* label, const HChar* since,
+                              UInt min_runs, PL_GrowthRec** recs,
+                              UInt n, UInt n_suppressed );
+
+/*------------------------------------------------------------*/
+/*--- Reading JSON (pl_jsonread.c)                         ---*/
+/*------------------------------------------------------------*/
+
+typedef enum { PL_JNull, PL_JBool, PL_JNum, PL_JStr, PL_JArr,
+               PL_JObj } PL_JType;
+typedef struct _PL_JVal PL_JVal;
+struct _PL_JVal {
+   PL_JType type;
+   Long     num;           /* number (integer part); bool: 0 or 1 */
+   HChar*   str;           /* string */
+   XArray*  elems;         /* array, object: of PL_JVal* */
+   XArray*  keys;          /* object: of HChar*, parallel to elems */
+};
+/* TEXT[0..LEN) as a tree, or NULL and in WHY "line N: expected X". */
+PL_JVal* pl_json_parse ( const HChar* text, SizeT len,
+                         /*OUT*/HChar* why, SizeT why_sz );
+void     pl_json_free ( PL_JVal* v );
+PL_JVal* pl_json_get ( const PL_JVal* obj, const HChar* key ); /* or NULL */
+UInt     pl_json_len ( const PL_JVal* v );          /* 0 if not a list */
+PL_JVal* pl_json_at ( const PL_JVal* v, UInt i );   /* or NULL */
+/* A whole file, NUL-terminated; NULL and *ERR (an errno) if unreadable. */
+HChar*   pl_read_file ( const HChar* path, /*OUT*/SizeT* len,
+                        /*OUT*/UWord* err );
+/* Words for an errno from opening a file (pl_json.c). */
+const HChar* pl_errno_text ( UWord err );
+
+/*------------------------------------------------------------*/
+/*--- Baselines (pl_baseline.c)                            ---*/
+/*------------------------------------------------------------*/
+
+extern const HChar* pl_clo_baseline;          /* --baseline, or NULL */
+extern ULong        pl_clo_baseline_tol;      /* --baseline-tolerance */
+extern Bool         pl_clo_baseline_pct;      /*   ... is a percentage */
+
+/* Read --baseline's file; a bad one ends the run (post_clo_init). */
+void pl_baseline_init ( void );
+/* The record's match key, the words a baseline compares by: Python
+   frames as "module:function", native function names down to where
+   the Python stack takes over.  Into XA as the JSON member
+   "match": {...}. */
+void pl_match_json ( const PL_Record* r, XArray* xa );
+/* Give each record of a final check its baseline status (r->base),
+   and *OUT what the summary says.  No-op without --baseline. */
+void pl_baseline_classify ( PL_Record** recs, UInt n, PL_When when,
+                            /*OUT*/PL_BaseTotals* out );
+
 /*------------------------------------------------------------*/
 /*--- Suppressions (pl_supp.c)                             ---*/
 /*------------------------------------------------------------*/
 
 /* The loss record an error reports (pl_report.c). */
 const PL_Record* pl_error_record ( const Error* err );
+/* Does a suppression match R?  For what is not an error (growth at a
+   checkpoint): nothing is printed or counted as an error; the
+   suppression's use is counted (-s). */
+Bool pl_record_suppressed ( ThreadId tid, PL_Record* r );
 /* The tool's part of the core's suppression handling. */
 Bool  pl_supp_recognised ( const HChar* name, Supp* su );
 Bool  pl_supp_read_extra ( Int fd, HChar** bufpp, SizeT* nBufp,
@@ -286,6 +393,9 @@ SizeT pl_supp_print_use ( const Supp* su, HChar* buf, Int nBuf );
 void  pl_supp_update_use ( const Error* err, const Supp* su );
 /* Add pyleak-default.supp to the core's list (post_clo_init). */
 void  pl_supp_add_defaults ( void );
+/* The module a Python file is, as the import system would name it
+   ("pkg.mod"; "<frozen X>" is X); cached per interned file name. */
+const HChar* pl_module_of ( const HChar* file );
 /* "definite,leaked-ref", "all", "none", "reachable" into a kind set. */
 Bool  pl_parse_kinds ( const HChar* val, /*OUT*/UInt* set );
 /* The words pl_parse_kinds knows besides "all" and "none", for the

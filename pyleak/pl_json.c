@@ -26,8 +26,8 @@
 #include "pl_include.h"
 #include "pl_python.h"
 
-/* errno names for the one error a user can cause here. */
-static const HChar* errno_text ( UWord err )
+/* errno names for the errors a user can cause with a file name. */
+const HChar* pl_errno_text ( UWord err )
 {
    switch (err) {
       case VKI_ENOENT:  return "no such directory";
@@ -36,7 +36,7 @@ static const HChar* errno_text ( UWord err )
       case VKI_ENOTDIR: return "a path component is not a directory";
       case VKI_EISDIR:  return "is a directory";
       case VKI_ENOSPC:  return "no space left on device";
-      default:          return "cannot create it";
+      default:          return "cannot open it";
    }
 }
 
@@ -131,13 +131,65 @@ void pl_json_init ( void )
    SysRes sr = open_tmp(tmp);
    if (sr_isError(sr)) {
       VG_(fmsg)("Bad option: --json-file=%s: cannot write %s: %s\n",
-                pl_clo_json_file, path, errno_text(sr_Err(sr)));
+                pl_clo_json_file, path, pl_errno_text(sr_Err(sr)));
       VG_(exit)(1);
    }
    VG_(close)(sr_Res(sr));
    VG_(unlink)(tmp);
    VG_(free)(tmp);
    VG_(free)(path);
+}
+
+/* " \"native_stack\": [...], \"python_stack\": [...]" */
+static void put_stacks ( XArray* xa, ExeContext* where, UInt py_stack )
+{
+   VG_(xaprintf)(xa, " \"native_stack\": [");
+   VG_(apply_ExeContext)(put_frame, xa, where);
+   VG_(xaprintf)(xa, "], \"python_stack\": [");
+   const PL_PyStack* ps = pl_pystack_get(py_stack);
+   for (UInt j = 0; ps && j < ps->n; j++) {
+      VG_(xaprintf)(xa, "%s{\"file\": ", j ? ", " : "");
+      put_str(xa, ps->frames[j].file);
+      if (ps->frames[j].line >= 0)
+         VG_(xaprintf)(xa, ", \"line\": %d, \"function\": ",
+                       ps->frames[j].line);
+      else
+         VG_(xaprintf)(xa, ", \"line\": null, \"function\": ");
+      put_str(xa, ps->frames[j].func);
+      VG_(xaprintf)(xa, "}");
+   }
+   VG_(xaprintf)(xa, "]");
+}
+
+/* A checkpoint: "when": "checkpoint", "since" the previous one's label
+   (null at the first), "min_runs", and in "growth" the records shown,
+   each with its growth and what is live now. */
+void pl_json_add_checkpoint ( const HChar* label, const HChar* since,
+                              UInt min_runs, PL_GrowthRec** recs, UInt n,
+                              UInt n_suppressed )
+{
+   if (checks == NULL)
+      return;
+   XArray* xa = checks;
+   n_checks++;
+   VG_(xaprintf)(xa, "%s\n  {\"seq\": %u, \"when\": \"checkpoint\","
+                 " \"label\": ", n_checks > 1 ? "," : "", n_checks);
+   put_str(xa, label);
+   VG_(xaprintf)(xa, ", \"teardown\": false, \"since\": ");
+   if (since) put_str(xa, since); else VG_(xaprintf)(xa, "null");
+   VG_(xaprintf)(xa, ", \"min_runs\": %u, \"suppressed\": %u,\n"
+                 "   \"growth\": [", min_runs, n_suppressed);
+   for (UInt i = 0; i < n; i++) {
+      const PL_GrowthRec* g = recs[i];
+      VG_(xaprintf)(xa, "%s\n    {\"kind\": \"%s\", \"bytes\": %lld,"
+                    " \"blocks\": %lld, \"live_bytes\": %llu,"
+                    " \"live_blocks\": %llu, \"runs\": %u,",
+                    i ? "," : "", pl_kind_name[g->kind], g->d_bytes,
+                    g->d_blocks, g->bytes, g->blocks, g->streak);
+      put_stacks(xa, g->where, g->py_stack);
+      VG_(xaprintf)(xa, "}");
+   }
+   VG_(xaprintf)(xa, "]}");
 }
 
 void pl_json_add_check ( PL_When when, const HChar* label,
@@ -161,8 +213,17 @@ void pl_json_add_check ( PL_When when, const HChar* label,
       VG_(xaprintf)(xa, "%s\"%s\": {\"bytes\": %llu, \"blocks\": %llu}",
                     k ? ", " : "", pl_kind_name[k], t->bytes[k],
                     t->blocks[k]);
-   VG_(xaprintf)(xa, ", \"suppressed\": {\"bytes\": %llu, \"blocks\": %llu}}",
+   VG_(xaprintf)(xa, ", \"suppressed\": {\"bytes\": %llu, \"blocks\": %llu}",
                  t->suppressed_bytes, t->suppressed_blocks);
+   if (t->base.used) {
+      VG_(xaprintf)(xa, ",\n    \"baseline\": {\"file\": ");
+      put_str(xa, pl_clo_baseline);
+      VG_(xaprintf)(xa, ", \"bytes\": %llu, \"blocks\": %llu, \"new\": %u,"
+                    " \"grown\": %u, \"as_before\": %u, \"gone\": %u}",
+                    t->base.bytes, t->base.blocks, t->base.n_new,
+                    t->base.n_grown, t->base.n_known, t->base.n_gone);
+   }
+   VG_(xaprintf)(xa, "}");
 
    VG_(xaprintf)(xa, ",\n   \"records\": [");
    for (UInt i = 0; i < n_recs; i++) {
@@ -178,22 +239,19 @@ void pl_json_add_check ( PL_When when, const HChar* label,
          VG_(xaprintf)(xa, " \"retained_bytes\": %llu,"
                        " \"retained_blocks\": %llu,",
                        r->indirect_bytes, r->indirect_blocks);
-      VG_(xaprintf)(xa, " \"native_stack\": [");
-      VG_(apply_ExeContext)(put_frame, xa, r->where);
-      VG_(xaprintf)(xa, "], \"python_stack\": [");
-      const PL_PyStack* ps = pl_pystack_get(r->py_stack);
-      for (UInt j = 0; ps && j < ps->n; j++) {
-         VG_(xaprintf)(xa, "%s{\"file\": ", j ? ", " : "");
-         put_str(xa, ps->frames[j].file);
-         if (ps->frames[j].line >= 0)
-            VG_(xaprintf)(xa, ", \"line\": %d, \"function\": ",
-                          ps->frames[j].line);
-         else
-            VG_(xaprintf)(xa, ", \"line\": null, \"function\": ");
-         put_str(xa, ps->frames[j].func);
-         VG_(xaprintf)(xa, "}");
+      if (r->base != PL_BaseNone)
+         VG_(xaprintf)(xa, " \"baseline\": \"%s\",",
+                       r->base == PL_BaseNew ? "new"
+                       : r->base == PL_BaseGrown ? "grown" : "as_before");
+      put_stacks(xa, r->where, r->py_stack);
+      /* Match keys only for the kinds the run reports: a baseline
+         compares those, and a Python process has tens of thousands
+         of reachable records. */
+      if ((pl_clo_show_kinds | pl_clo_error_kinds) & PL_KSET(r->kind)) {
+         VG_(xaprintf)(xa, ", ");
+         pl_match_json(r, xa);
       }
-      VG_(xaprintf)(xa, "], \"py_types\": {");
+      VG_(xaprintf)(xa, ", \"py_types\": {");
       pl_record_types_json(r, xa);
       VG_(xaprintf)(xa, "}");
       if (r->path) {

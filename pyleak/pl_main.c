@@ -8,6 +8,7 @@
    at close to the speed of --tool=none. */
 
 #include "pub_tool_basics.h"
+#include "pub_tool_gdbserver.h"
 #include "pub_tool_libcassert.h"
 #include "pub_tool_libcbase.h"
 #include "pub_tool_libcprint.h"
@@ -76,6 +77,23 @@ Bool pl_parse_kinds ( const HChar* val, /*OUT*/UInt* set )
    return True;
 }
 
+/* --baseline-tolerance: bytes ("4096") or a percentage ("10%"). */
+static Bool parse_tolerance ( const HChar* v )
+{
+   ULong n = 0;
+   const HChar* p = v;
+   if (*p < '0' || *p > '9') return False;
+   while (*p >= '0' && *p <= '9') {
+      if (n > (1ULL << 50)) return False;
+      n = n * 10 + (*p++ - '0');
+   }
+   pl_clo_baseline_pct = *p == '%';
+   if (pl_clo_baseline_pct) p++;
+   if (*p != '\0') return False;
+   pl_clo_baseline_tol = n;
+   return True;
+}
+
 static Bool pl_process_cmd_line_option ( const HChar* arg )
 {
    const HChar* v = NULL;   /* not "val": the VG_STR_CLO macro shadows it */
@@ -116,6 +134,15 @@ static Bool pl_process_cmd_line_option ( const HChar* arg )
                        0, (Long)1 << 40) {}
    else if VG_BINT_CLO(arg, "--debug-pointers-to-size",
                        pl_clo_debug_ptr_size, 1, (Long)1 << 40) {}
+   else if VG_STR_CLO(arg, "--baseline", pl_clo_baseline) {
+      if (pl_clo_baseline[0] == '\0')
+         VG_(fmsg_bad_option)(arg, "the file name is empty\n");
+   }
+   else if VG_STR_CLO(arg, "--baseline-tolerance", v) {
+      if (!parse_tolerance(v))
+         VG_(fmsg_bad_option)(arg, "expected a number of bytes or a"
+                              " percentage (N%%)\n");
+   }
    else if VG_STR_CLO(arg, "--json-file", pl_clo_json_file) {
       if (pl_clo_json_file[0] == '\0')
          VG_(fmsg_bad_option)(arg, "the file name is empty\n");
@@ -142,6 +169,12 @@ static void pl_print_usage ( void )
 "                                     exit, or both [finalize]\n"
 "    --json-file=<file>               write the results as JSON to <file>;\n"
 "                                     %%p, %%q{ENV} expand as in --log-file\n"
+"    --baseline=<file>                compare the final check with the same\n"
+"                                     check in an earlier run's --json-file:\n"
+"                                     only new or grown records are shown\n"
+"                                     and are errors\n"
+"    --baseline-tolerance=<n>|<n>%%    growth allowed per match key, in\n"
+"                                     bytes or percent of the baseline's [0]\n"
 "    --py-depth=<n>                   Python frames kept per allocation [32]\n"
 "    --top-retainers=<n>              show reachable-python records of the\n"
 "                                     <n> retainers that keep the most bytes\n"
@@ -187,14 +220,105 @@ static Bool finalize_check_wanted ( void )
           && pl_clo_leak_check != PL_LCNo;
 }
 
+/*------------------------------------------------------------*/
+/*--- Monitor commands (gdb's "monitor ...", vgdb)         ---*/
+/*------------------------------------------------------------*/
+
+static void monitor_help ( void )
+{
+   VG_(gdb_printf)(
+"pyleak monitor commands:\n"
+"  leak_check [full*|summary] [LABEL...]\n"
+"        run a leak check now, as a client request would (LABEL: the rest\n"
+"        of the line, in the report and the JSON file)\n"
+"  checkpoint [RUNS] [LABEL...]\n"
+"        take a checkpoint: show the stacks grown at each of the last RUNS\n"
+"        checkpoints [1] (0: show nothing, only remember)\n");
+}
+
+/* Skip spaces at *P; then, if WORD is the next word, step over it. */
+static Bool take_word ( const HChar** p, const HChar* word )
+{
+   while (**p == ' ') (*p)++;
+   SizeT n = VG_(strlen)(word);
+   if (VG_(strncmp)(*p, word, n) != 0 || ((*p)[n] != ' ' && (*p)[n] != '\0'))
+      return False;
+   *p += n;
+   return True;
+}
+
+/* What is left of the line: the label, or NULL if nothing is. */
+static const HChar* label_at ( const HChar* p )
+{
+   while (*p == ' ') p++;
+   return *p ? p : NULL;
+}
+
+/* True when REQ is one of ours.  The command word may be abbreviated,
+   as the core's and memcheck's. */
+static Bool monitor_command ( ThreadId tid, const HChar* req )
+{
+   const HChar* p = req;
+   while (*p == ' ') p++;
+   HChar cmd[32];
+   SizeT n = 0;
+   while (p[n] && p[n] != ' ' && n + 1 < sizeof cmd) { cmd[n] = p[n]; n++; }
+   cmd[n] = '\0';
+   p += n;
+   switch (VG_(keyword_id)("help leak_check checkpoint", cmd,
+                           kwd_report_duplicated_matches)) {
+   case -2: return True;                  /* ambiguous: said so */
+   case -1: return False;                 /* not ours */
+   case 0:  monitor_help(); return True;
+   case 1: {
+      PL_LeakCheckMode mode = PL_LCFull;
+      if (take_word(&p, "summary")) mode = PL_LCSummary;
+      else (void)take_word(&p, "full");
+      pl_leak_check(tid, PL_WhenRequest, label_at(p), mode);
+      return True;
+   }
+   case 2: {
+      UInt runs = 1;
+      while (*p == ' ') p++;
+      if (*p >= '0' && *p <= '9') {
+         ULong v = 0;
+         while (*p >= '0' && *p <= '9' && v <= 1000000)
+            v = v * 10 + (*p++ - '0');
+         if (v > 1000000 || (*p != ' ' && *p != '\0')) {
+            VG_(gdb_printf)("checkpoint: RUNS must be a number from 0 to"
+                            " 1000000\n");
+            return True;
+         }
+         runs = (UInt)v;
+      }
+      pl_checkpoint(tid, label_at(p), runs);
+      return True;
+   }
+   }
+   return False;
+}
+
 static Bool pl_handle_client_request ( ThreadId tid, UWord* arg,
                                        UWord* ret )
 {
    if (pl_intercept_client_request(tid, arg, ret))
       return True;
    switch (arg[0]) {
+   case VG_USERREQ__GDB_MONITOR_COMMAND:
+      *ret = monitor_command(tid, (const HChar*)arg[1]) ? 1 : 0;
+      return *ret == 1;
    case VG_USERREQ__PYLEAK_LEAK_CHECK:
       pl_leak_check(tid, PL_WhenRequest, (const HChar*)arg[1], PL_LCFull);
+      *ret = 0;
+      return True;
+   case VG_USERREQ__PYLEAK_CHECKPOINT:
+      pl_checkpoint(tid, (const HChar*)arg[1], (UInt)arg[2]);
+      *ret = 0;
+      return True;
+   case VG_USERREQ__PYLEAK_COUNT_GROWTH:
+      *(Long*)arg[1] = pl_last_growth.bytes;
+      *(Long*)arg[2] = pl_last_growth.blocks;
+      *(Long*)arg[3] = (Long)pl_last_growth.records;
       *ret = 0;
       return True;
    case VG_USERREQ__PYLEAK_COUNT_LEAKS:
@@ -383,6 +507,7 @@ static void pl_thread_exited ( ThreadId tid )
 static void pl_post_clo_init ( void )
 {
    pl_json_init();
+   pl_baseline_init();
    pl_supp_add_defaults();
 }
 

@@ -210,3 +210,19 @@ void pyleak_count_leaks ( unsigned long* out, int blocks )
    }
    out[0] = a; out[1] = b; out[2] = c; out[3] = d;
 }
+
+/* A checkpoint (see PYLEAK_CHECKPOINT in pyleak.h). */
+void pyleak_checkpoint ( const char* label, int min_runs );
+void pyleak_checkpoint ( const char* label, int min_runs )
+{
+   PYLEAK_CHECKPOINT(label, min_runs < 0 ? 0 : min_runs);
+}
+
+/* OUT[0..2]: bytes, blocks and records the latest checkpoint showed. */
+void pyleak_count_growth ( long* out );
+void pyleak_count_growth ( long* out )
+{
+   long a = 0, b = 0, c = 0;
+   PYLEAK_COUNT_GROWTH(a, b, c);
+   out[0] = a; out[1] = b; out[2] = c;
+}

@@ -89,6 +89,11 @@ static void pp_Error ( const Error* err )
                 " of %'u\n", r->bytes, r->blocks, pl_kind_text[r->kind],
                 x->n, x->n_total);
    }
+   if (r->base == PL_BaseNew)
+      VG_(umsg)("   not in the baseline\n");
+   else if (r->base == PL_BaseGrown)
+      VG_(umsg)("   grown since the baseline: %'llu bytes, was %'llu\n",
+                r->group_bytes, r->base_bytes);
    if (r->py_types) {
       HChar types[512];
       pl_record_types_text(r, types, sizeof types);
@@ -131,6 +136,13 @@ static const HChar* get_error_name ( const Error* err )
    return "Leak";
 }
 
+Bool pl_record_suppressed ( ThreadId tid, PL_Record* r )
+{
+   LeakErrExtra x = { r, 0, 0 };
+   return VG_(unique_error)(tid, PL_ErrLeak, 0, NULL, &x, r->where,
+                            False /* print */, False, False /* count */);
+}
+
 const PL_Record* pl_error_record ( const Error* err )
 {
    const LeakErrExtra* x = VG_(get_error_extra)(err);
@@ -151,15 +163,17 @@ void pl_register_errors ( void )
 /*--- Grouping blocks into loss records                    ---*/
 /*------------------------------------------------------------*/
 
-/* A record is one (kind, Python stack, native stack, retainer). */
-typedef struct { UWord kind; ExeContext* where; UInt py_stack;
+/* A record is one (kind, Python stack, native stack, retainer).  The
+   OSet finds a new node's key at offset 0 of the node, so this is the
+   head of PL_Record, field for field. */
+typedef struct { PL_Kind kind; ExeContext* where; UInt py_stack;
                  UInt retainer; } RecKey;
 
 static Word cmp_reckey ( const void* key, const void* elem )
 {
    const RecKey* k = key;
    const PL_Record* r = elem;
-   if (k->kind != (UWord)r->kind) return k->kind < (UWord)r->kind ? -1 : 1;
+   if (k->kind != r->kind) return k->kind < r->kind ? -1 : 1;
    if (k->py_stack != r->py_stack) return k->py_stack < r->py_stack ? -1 : 1;
    if (k->where != r->where) return k->where < r->where ? -1 : 1;
    if (k->retainer != r->retainer) return k->retainer < r->retainer ? -1 : 1;
@@ -233,6 +247,13 @@ static UInt native_cut ( const IPs* x )
    for (UInt j = m; j-- > 1; )
       if (!in_interp(ips[j])) return j + 1;
    return m;
+}
+
+UInt pl_native_cut ( ExeContext* ec )
+{
+   static IPs x;
+   get_ips(ec, &x);
+   return native_cut(&x);
 }
 
 static IPs cmp_a, cmp_b;                   /* for cmp_canon */
@@ -353,8 +374,14 @@ static OSet* build_records ( const PL_ScanResult* s,
    OSet* set = VG_(OSetGen_Create)(0, cmp_reckey, VG_(malloc),
                                    "pl.report.records", VG_(free));
    Bool cut = pl_py.found && pl_py.eval_lo != 0;
-   VgHashTable* canon = cut ? VG_(HT_construct)("pl.report.canon") : NULL;
-   VgHashTable* memo  = cut ? VG_(HT_construct)("pl.report.memo") : NULL;
+   /* Kept for the whole run: a cut's representative must stay the same
+      from one check to the next, for checkpoints to compare records. */
+   static VgHashTable* canon;
+   static VgHashTable* memo;
+   if (cut && canon == NULL) {
+      canon = VG_(HT_construct)("pl.report.canon");
+      memo  = VG_(HT_construct)("pl.report.memo");
+   }
    PL_Record** rec_of = VG_(malloc)("pl.report.recof",
                                     (s->n_blocks + 1) * sizeof(PL_Record*));
    for (UInt i = 0; i < s->n_blocks; i++) {
@@ -403,11 +430,6 @@ static OSet* build_records ( const PL_ScanResult* s,
       }
    }
    VG_(free)(rec_of);
-
-   if (cut) {
-      VG_(HT_destruct)(canon, VG_(free));
-      VG_(HT_destruct)(memo, VG_(free));
-   }
    *n = VG_(OSetGen_Size)(set);
    *arr = VG_(malloc)("pl.report.arr", (*n + 1) * sizeof(PL_Record*));
    UInt j = 0;
@@ -506,6 +528,14 @@ static void print_summary ( const PL_Totals* t, PL_LeakCheckMode mode )
    }
    VG_(umsg)("        suppressed: %'llu bytes in %'llu blocks\n",
              t->suppressed_bytes, t->suppressed_blocks);
+   if (t->base.used) {
+      VG_(umsg)("   in the baseline: %'llu bytes in %'llu blocks\n",
+                t->base.bytes, t->base.blocks);
+      VG_(umsg)("Records against the baseline %s: %'u new, %'u grown,"
+                " %'u as before; %'u gone\n", pl_clo_baseline,
+                t->base.n_new, t->base.n_grown, t->base.n_known,
+                t->base.n_gone);
+   }
 
    ULong found = 0;
    for (Int k = 0; k < PL_NKinds; k++) found += t->blocks[k];
@@ -542,18 +572,38 @@ void pl_print_heap_summary ( void )
    VG_(umsg)("\n");
 }
 
-void pl_leak_check ( ThreadId tid, PL_When when, const HChar* label,
-                     PL_LeakCheckMode mode )
+OSet* pl_records_now ( /*OUT*/PL_Record*** recs, /*OUT*/UInt* n )
 {
    PL_ScanResult scan;
-   PL_Record**   recs;
-   UInt          n;
-
    pl_check_seq++;
    pl_intercept_drain();
    pl_scan(&scan);
-   OSet* set = build_records(&scan, &recs, &n);
+   OSet* set = build_records(&scan, recs, n);
    pl_scan_free(&scan);
+   return set;
+}
+
+void pl_records_free ( OSet* set, PL_Record** recs, UInt n )
+{
+   for (UInt i = 0; i < n; i++) {
+      if (recs[i]->py_types) VG_(deleteXA)(recs[i]->py_types);
+      if (recs[i]->path) {
+         for (Word j = 0; j < VG_(sizeXA)(recs[i]->path); j++)
+            VG_(free)(*(HChar**)VG_(indexXA)(recs[i]->path, j));
+         VG_(deleteXA)(recs[i]->path);
+      }
+   }
+   pl_retain_release();
+   VG_(free)(recs);
+   VG_(OSetGen_Destroy)(set);
+}
+
+void pl_leak_check ( ThreadId tid, PL_When when, const HChar* label,
+                     PL_LeakCheckMode mode )
+{
+   PL_Record**   recs;
+   UInt          n;
+   OSet* set = pl_records_now(&recs, &n);
    RetTotal* rt;
    UChar*    top;
    UInt      n_rt = retainer_totals(recs, n, &rt, &top);
@@ -574,8 +624,12 @@ void pl_leak_check ( ThreadId tid, PL_When when, const HChar* label,
 
    PL_Totals t;
    VG_(memset)(&t, 0, sizeof t);
+   if (!teardown && (when == PL_WhenExit || when == PL_WhenFinalize))
+      pl_baseline_classify(recs, n, when, &t.base);
    for (UInt i = 0; i < n; i++) {
       PL_Record* r = recs[i];
+      if (r->base == PL_BaseKnown)
+         continue;        /* as in the baseline: counted there, quiet */
       Bool full  = mode == PL_LCFull && !teardown;
       Bool show  = full && (pl_clo_show_kinds & PL_KSET(r->kind))
                    && (r->retainer == 0 || top[r->retainer]);
@@ -622,16 +676,5 @@ void pl_leak_check ( ThreadId tid, PL_When when, const HChar* label,
    }
 
    pl_json_add_check(when, label, &t, recs, n);
-
-   for (UInt i = 0; i < n; i++) {
-      if (recs[i]->py_types) VG_(deleteXA)(recs[i]->py_types);
-      if (recs[i]->path) {
-         for (Word j = 0; j < VG_(sizeXA)(recs[i]->path); j++)
-            VG_(free)(*(HChar**)VG_(indexXA)(recs[i]->path, j));
-         VG_(deleteXA)(recs[i]->path);
-      }
-   }
-   pl_retain_release();
-   VG_(free)(recs);
-   VG_(OSetGen_Destroy)(set);
+   pl_records_free(set, recs, n);
 }

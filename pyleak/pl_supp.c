@@ -132,7 +132,7 @@ static HChar* compute_module ( const HChar* file )
    return VG_(strdup)("pl.supp.mod", out + o);
 }
 
-static const HChar* module_of ( const HChar* file )
+const HChar* pl_module_of ( const HChar* file )
 {
    if (mod_names == NULL)
       mod_names = VG_(HT_construct)("pl.supp.modnames");
@@ -255,7 +255,7 @@ static Bool frame_matches ( const PyPat* p, const PL_PyFrame* f )
    case PY_Fun:  return VG_(string_match)(p->glob, f->func);
    case PY_File: return VG_(string_match)(p->glob, f->file);
    case PY_Mod:  return VG_(string_match)(p->glob,
-                                          module_of(f->file));
+                                          pl_module_of(f->file));
    case PY_Any:  return True;
    }
    return False;
@@ -311,7 +311,7 @@ SizeT pl_supp_print_extra ( const Error* err, HChar* buf, Int nBuf )
    for (UInt i = 0; s && i < s->n; i++) {
       const PL_PyFrame* f = &s->frames[i];
       if (VG_(strcmp)(f->func, "<module>") == 0)
-         VG_(xaprintf)(xa, "\n   pymod:%s", module_of(f->file));
+         VG_(xaprintf)(xa, "\n   pymod:%s", pl_module_of(f->file));
       else
          VG_(xaprintf)(xa, "\n   pyfun:%s", f->func);
    }

@@ -15,6 +15,8 @@ typedef enum {
    VG_USERREQ__PYLEAK_LEAK_CHECK = VG_USERREQ_TOOL_BASE('P','L'),
    VG_USERREQ__PYLEAK_COUNT_LEAKS,
    VG_USERREQ__PYLEAK_COUNT_LEAK_BLOCKS,
+   VG_USERREQ__PYLEAK_CHECKPOINT,
+   VG_USERREQ__PYLEAK_COUNT_GROWTH,
 
    /* Private to pyleak's own preload library (pl_preload.c), not for
       programs; these numbers may change between versions. */
@@ -60,6 +62,30 @@ typedef enum {
     dubious    = _qzz_dubious;                                          \
     reachable  = _qzz_reachable;                                        \
     suppressed = _qzz_suppressed;                                       \
+   }
+
+/* Take a checkpoint labelled LABEL (a C string, or NULL): group the
+   live blocks by kind and stack, compare with the previous checkpoint,
+   and show the records that grew at each of the last MIN_RUNS
+   checkpoints (1: grew since the previous one; 0: show nothing, only
+   remember).  Run the code under test W times, take a checkpoint with
+   MIN_RUNS 0, then N times: run it, take a checkpoint with MIN_RUNS 0,
+   and N at the last one: what is shown grew at every run. */
+#define PYLEAK_CHECKPOINT(label, min_runs)                              \
+   VALGRIND_DO_CLIENT_REQUEST_STMT(VG_USERREQ__PYLEAK_CHECKPOINT,       \
+                                   (label), (min_runs), 0, 0, 0)
+
+/* What the latest checkpoint showed: bytes and blocks it grew by (may
+   be negative for blocks), and how many records.  Lvalues of type
+   long. */
+#define PYLEAK_COUNT_GROWTH(bytes, blocks, records)                     \
+   {long _qzz_bytes = 0, _qzz_blocks = 0, _qzz_records = 0;             \
+    VALGRIND_DO_CLIENT_REQUEST_STMT(VG_USERREQ__PYLEAK_COUNT_GROWTH,    \
+                               &_qzz_bytes, &_qzz_blocks,               \
+                               &_qzz_records, 0, 0);                    \
+    bytes   = _qzz_bytes;                                               \
+    blocks  = _qzz_blocks;                                              \
+    records = _qzz_records;                                             \
    }
 
 #endif /* __PYLEAK_H */

@@ -5,6 +5,14 @@
     pyleak.leak_check("after warm-up")      # a full check, now, labelled
     print(pyleak.count_leaks())             # what that check found
 
+    pyleak.checkpoint("before")             # remember what is live
+    ...
+    pyleak.checkpoint("after")              # show what grew since
+
+    pyleak.repeat(handle_request, runs=5, warmups=2)
+                                            # show only what grew at
+                                            # each of the 5 runs
+
 Every function is a harmless no-op when the program does not run under
 ``valgrind --tool=pyleak``: this module is pure Python and finds the
 tool's entry points with ctypes in the process's symbol scope, where
@@ -16,8 +24,10 @@ name is ``pyleak``.
 """
 
 import ctypes
+import gc
 
-__all__ = ["running", "leak_check", "count_leaks", "count_leak_blocks"]
+__all__ = ["running", "leak_check", "count_leaks", "count_leak_blocks",
+           "checkpoint", "repeat"]
 
 _KEYS = ("leaked", "dubious", "reachable", "suppressed")
 
@@ -32,6 +42,8 @@ def _entry(name):
 _running = _entry("pyleak_running")
 _leak_check = _entry("pyleak_leak_check")
 _count_leaks = _entry("pyleak_count_leaks")
+_checkpoint = _entry("pyleak_checkpoint")
+_count_growth = _entry("pyleak_count_growth")
 
 if _leak_check is not None:
     _leak_check.argtypes = [ctypes.c_char_p]
@@ -39,6 +51,15 @@ if _leak_check is not None:
 if _count_leaks is not None:
     _count_leaks.argtypes = [ctypes.POINTER(ctypes.c_ulong), ctypes.c_int]
     _count_leaks.restype = None
+if _checkpoint is not None:
+    _checkpoint.argtypes = [ctypes.c_char_p, ctypes.c_int]
+    _checkpoint.restype = None
+if _count_growth is not None:
+    _count_growth.argtypes = [ctypes.POINTER(ctypes.c_long)]
+    _count_growth.restype = None
+# Made once, here, so that checkpoints do not see the helper's own
+# objects appear (ctypes makes the array type on first use).
+_growth_out = (ctypes.c_long * 3)()
 
 
 def running():
@@ -46,16 +67,69 @@ def running():
     return _running is not None and _running() == 1
 
 
+def _label(label):
+    if label is not None and not isinstance(label, (str, bytes)):
+        raise TypeError("label must be a str, bytes or None")
+    if isinstance(label, str):
+        label = label.encode("utf-8", "replace")
+    return label
+
+
 def leak_check(label=None):
     """Run a full leak check now (text report, and checks[] in the JSON
     file with "when": "request" and this label)."""
     if _leak_check is None:
         return
-    if label is not None and not isinstance(label, (str, bytes)):
-        raise TypeError("label must be a str, bytes or None")
-    if isinstance(label, str):
-        label = label.encode("utf-8", "replace")
-    _leak_check(label)
+    _leak_check(_label(label))
+
+
+_GROWTH_KEYS = ("bytes", "blocks", "records")
+
+
+def checkpoint(label=None, runs=1):
+    """Take a checkpoint: compare what is live with the previous
+    checkpoint, by kind and stack (after a full garbage collection), and
+    show the records that grew at each of the last RUNS checkpoints (1: since the previous one; 0:
+    show nothing, only remember).  Returns what was shown, as
+    {"bytes": .., "blocks": .., "records": ..} (growth; all 0 when not
+    under pyleak, and at the first checkpoint)."""
+    if not isinstance(runs, int) or runs < 0:
+        raise ValueError("runs must be an int >= 0")
+    if _checkpoint is None:
+        return dict.fromkeys(_GROWTH_KEYS, 0)
+    # A full collection first, as regrtest -R does: cyclic garbage is
+    # not growth, and it empties CPython's free lists, whose blocks
+    # would otherwise look like objects kept alive.
+    gc.collect()
+    _checkpoint(_label(label), runs)
+    _count_growth(_growth_out)
+    return dict(zip(_GROWTH_KEYS, _growth_out))
+
+
+def repeat(fn, runs=5, warmups=1, label=None, args=(), kwargs=None):
+    """CPython's refleak-hunting rule with stacks: call fn(*args,
+    **kwargs) WARMUPS times, take a checkpoint, then RUNS times call it
+    and take a checkpoint; the last one shows the records that grew at
+    every one of the RUNS calls.  A cache that fills once grows in the
+    warm-ups only; a leak grows at every call.  Returns the growth
+    shown (see checkpoint()); under plain Python it still calls fn
+    WARMUPS + RUNS times and returns zeros."""
+    if not isinstance(runs, int) or runs < 1:
+        raise ValueError("runs must be an int >= 1")
+    if not isinstance(warmups, int) or warmups < 0:
+        raise ValueError("warmups must be an int >= 0")
+    kwargs = kwargs or {}
+    name = label or getattr(fn, "__qualname__", None) or repr(fn)
+    for _ in range(warmups):
+        fn(*args, **kwargs)
+    checkpoint("%s: after %d warm-up%s" % (name, warmups,
+                                            "" if warmups == 1 else "s"),
+               runs=0)
+    for i in range(1, runs + 1):
+        fn(*args, **kwargs)
+        shown = checkpoint("%s: run %d of %d" % (name, i, runs),
+                           runs=runs if i == runs else 0)
+    return shown
 
 
 def _counts(blocks):

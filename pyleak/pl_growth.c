@@ -1,0 +1,213 @@
+/* pyleak: checkpoints and growth.
+   Copyright (C) 2026 the pyleak developers.  GPL-2.0-or-later.
+
+   A checkpoint is a leak check that reports differences instead of
+   totals.  It groups the live blocks by allocation stack (Python
+   stack, native stack; neither the kind nor the retainer splits a
+   group, so one stack is one group whatever keeps it), compares each with
+   the previous checkpoint and reports those that grew -- memcheck's
+   "increased" leak check, with Python stacks.
+
+   Each record also counts the checkpoints in a row at which it grew.
+   A checkpoint asked to show records grown at each of the last N
+   checkpoints is CPython's refleak-hunting rule (regrtest -R): run the
+   code W times to warm up, take a checkpoint, then N times "run it,
+   take a checkpoint"; a cache filled by the first call stops growing
+   after the warm-up, a leak grows at every run. */
+
+#include "pub_tool_basics.h"
+#include "pub_tool_execontext.h"
+#include "pub_tool_libcbase.h"
+#include "pub_tool_libcprint.h"
+#include "pub_tool_mallocfree.h"
+#include "pub_tool_options.h"
+#include "pub_tool_oset.h"
+#include "pl_include.h"
+#include "pl_python.h"
+
+/* A group is a stack, whatever kind its blocks are now: a stale
+   pointer on a stack or in a register can make the newest leaked block
+   look possibly lost or reachable at one checkpoint (pyleak, like
+   memcheck, cannot tell an old copy from a live pointer), and that
+   must not break the group's run of growth.  The group is shown with
+   the most serious kind among its blocks. */
+typedef struct {
+   ExeContext* where;
+   UInt        py_stack;
+} GKey;
+
+typedef PL_GrowthRec GEntry;
+
+static OSet*  prev;                /* the previous checkpoint's entries */
+static HChar* prev_label;
+static UInt   n_checkpoints;
+
+PL_Growth pl_last_growth;
+
+static Word cmp_gkey ( const void* key, const void* elem )
+{
+   const GKey* a = key;
+   const GEntry* b = elem;
+   if (a->py_stack != b->py_stack) return a->py_stack < b->py_stack ? -1 : 1;
+   if (a->where != b->where) return a->where < b->where ? -1 : 1;
+   return 0;
+}
+
+static Int cmp_growth ( const void* va, const void* vb )
+{
+   const GEntry* a = *(GEntry* const*)va;
+   const GEntry* b = *(GEntry* const*)vb;
+   if (a->d_bytes != b->d_bytes) return a->d_bytes < b->d_bytes ? -1 : 1;
+   GKey ka = { a->where, a->py_stack };
+   return (Int)cmp_gkey(&ka, b);
+}
+
+static OSet* entries_of ( PL_Record** recs, UInt n )
+{
+   /* The OSet finds a new node's key at KEYOFF in the node. */
+   OSet* set = VG_(OSetGen_Create)(offsetof(GEntry, where), cmp_gkey,
+                                   VG_(malloc), "pl.growth.set", VG_(free));
+   for (UInt i = 0; i < n; i++) {
+      GKey k = { recs[i]->where, recs[i]->py_stack };
+      GEntry* e = VG_(OSetGen_Lookup)(set, &k);
+      if (e == NULL) {
+         e = VG_(OSetGen_AllocNode)(set, sizeof(GEntry));
+         VG_(memset)(e, 0, sizeof *e);
+         e->kind = recs[i]->kind;
+         e->where = k.where;
+         e->py_stack = k.py_stack;
+         VG_(OSetGen_Insert)(set, e);
+      }
+      if (recs[i]->kind < e->kind)   /* PL_Kind: lost kinds first */
+         e->kind = recs[i]->kind;
+      e->bytes  += pl_record_bytes(recs[i]);
+      e->blocks += pl_record_blocks(recs[i]);
+   }
+   return set;
+}
+
+static const HChar* ordinal ( UInt n )
+{
+   if (n % 100 >= 11 && n % 100 <= 13) return "th";
+   return n % 10 == 1 ? "st" : n % 10 == 2 ? "nd" : n % 10 == 3 ? "rd"
+                                                                 : "th";
+}
+
+/* Valgrind's printf has no '+' flag. */
+static const HChar* sign ( Long v )
+{
+   return v > 0 ? "+" : "";
+}
+
+static void pp_entry ( const GEntry* e )
+{
+   VG_(umsg)("%s%'lld bytes in %s%'lld blocks (now %'llu bytes in %'llu"
+             " blocks) %s %s, grown at %u checkpoint%s in a row\n",
+             sign(e->d_bytes), e->d_bytes, sign(e->d_blocks), e->d_blocks,
+             e->bytes, e->blocks,
+             e->blocks == 1 ? "is" : "are", pl_kind_text[e->kind],
+             e->streak, e->streak == 1 ? "" : "s");
+   pl_pp_pystack(e->py_stack);
+   VG_(pp_ExeContext)(e->where);
+   VG_(umsg)("\n");
+}
+
+void pl_checkpoint ( ThreadId tid, const HChar* label, UInt min_runs )
+{
+   PL_Record** recs;
+   UInt        n;
+   OSet* rset = pl_records_now(&recs, &n);
+   OSet* cur  = entries_of(recs, n);
+   pl_records_free(rset, recs, n);
+   n_checkpoints++;
+
+   /* Differences and streaks. */
+   ULong live_bytes = 0, live_blocks = 0;
+   UInt  n_grown = 0;
+   GEntry* e;
+   VG_(OSetGen_ResetIter)(cur);
+   while ((e = VG_(OSetGen_Next)(cur)) != NULL) {
+      live_bytes += e->bytes;
+      live_blocks += e->blocks;
+      GKey k = { e->where, e->py_stack };
+      const GEntry* old = prev ? VG_(OSetGen_Lookup)(prev, &k) : NULL;
+      e->d_bytes  = (Long)e->bytes  - (old ? (Long)old->bytes  : 0);
+      e->d_blocks = (Long)e->blocks - (old ? (Long)old->blocks : 0);
+      e->streak   = prev && e->d_bytes > 0 ? (old ? old->streak : 0) + 1
+                                           : 0;
+      if (e->streak > 0) n_grown++;
+   }
+
+   /* The entries to show: grown at each of the last MIN_RUNS. */
+   GEntry** shown = VG_(malloc)("pl.growth.shown",
+                                (n_grown + 1) * sizeof(GEntry*));
+   UInt n_shown = 0, n_supp = 0;
+   VG_(memset)(&pl_last_growth, 0, sizeof pl_last_growth);
+   if (min_runs > 0) {
+      VG_(OSetGen_ResetIter)(cur);
+      while ((e = VG_(OSetGen_Next)(cur)) != NULL)
+         if (e->streak >= min_runs) {
+            /* Suppressions apply as to a loss record of its kind and
+               stacks: growth the project accepts is not shown. */
+            PL_Record r;
+            VG_(memset)(&r, 0, sizeof r);
+            r.kind = e->kind; r.where = e->where; r.py_stack = e->py_stack;
+            r.bytes = e->bytes; r.blocks = e->blocks;
+            if (pl_record_suppressed(tid, &r)) {
+               n_supp++;
+               continue;
+            }
+            shown[n_shown++] = e;
+            pl_last_growth.bytes  += e->d_bytes;
+            pl_last_growth.blocks += e->d_blocks;
+            pl_last_growth.records++;
+         }
+      VG_(ssort)(shown, n_shown, sizeof(GEntry*), cmp_growth);
+   }
+
+   Bool verbose = VG_(clo_verbosity) > 0;
+   if (verbose) {
+      const HChar* lb = label ? label : "";
+      if (prev == NULL) {
+         VG_(umsg)("CHECKPOINT %s%s%s(%u%s): %'llu bytes in %'llu blocks"
+                   " live; growth is reported from the next checkpoint\n",
+                   label ? "'" : "", lb, label ? "' " : "",
+                   n_checkpoints, ordinal(n_checkpoints),
+                   live_bytes, live_blocks);
+      } else if (min_runs == 0) {
+         VG_(umsg)("CHECKPOINT %s%s%s(%u%s): %u records grew since the"
+                   " previous one (not shown)\n",
+                   label ? "'" : "", lb, label ? "' " : "",
+                   n_checkpoints, ordinal(n_checkpoints), n_grown);
+      } else {
+         VG_(umsg)("CHECKPOINT %s%s%s(%u%s): growth since %s%s%s,"
+                   " records grown at each of the last %u checkpoint%s\n",
+                   label ? "'" : "", lb, label ? "' " : "",
+                   n_checkpoints, ordinal(n_checkpoints),
+                   prev_label ? "'" : "the previous checkpoint",
+                   prev_label ? prev_label : "", prev_label ? "'" : "",
+                   min_runs, min_runs == 1 ? "" : "s");
+         VG_(umsg)("\n");
+         for (UInt i = 0; i < n_shown; i++)
+            pp_entry(shown[i]);
+         VG_(umsg)("GROWTH SUMMARY: %s%'lld bytes in %s%'lld blocks in %u"
+                   " record%s (%u grew since the previous checkpoint",
+                   sign(pl_last_growth.bytes), pl_last_growth.bytes,
+                   sign(pl_last_growth.blocks), pl_last_growth.blocks,
+                   n_shown, n_shown == 1 ? "" : "s", n_grown);
+         if (n_supp > 0)
+            VG_(umsg)("; %u suppressed", n_supp);
+         VG_(umsg)(")\n");
+      }
+      VG_(umsg)("\n");
+   }
+   pl_json_add_checkpoint(label, prev ? (prev_label ? prev_label : "")
+                                      : NULL,
+                          min_runs, shown, n_shown, n_supp);
+   VG_(free)(shown);
+
+   if (prev) VG_(OSetGen_Destroy)(prev);
+   if (prev_label) VG_(free)(prev_label);
+   prev = cur;
+   prev_label = label ? VG_(strdup)("pl.growth.label", label) : NULL;
+}
