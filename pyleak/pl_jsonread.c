@@ -105,10 +105,11 @@ static HChar* read_string ( Reader* r )
       if (r->p + 1 >= r->end) { fail(r, "an escape"); break; }
       HChar e = r->p[1];
       r->p += 2;
-      const HChar* simple = VG_(strchr)("\"\\/bfnrt", e);
-      if (e != '\0' && simple) {
-         static const HChar out[] = "\"\\/\b\f\n\r\t";
-         VG_(addBytesToXA)(xa, &out[simple - "\"\\/bfnrt"], 1);
+      static const HChar esc[] = "\"\\/bfnrt";   /* \X ... */
+      static const HChar out[] = "\"\\/\b\f\n\r\t"; /* ... means this */
+      const HChar* simple = e ? VG_(strchr)(esc, e) : NULL;
+      if (simple) {
+         VG_(addBytesToXA)(xa, &out[simple - esc], 1);
          continue;
       }
       if (e != 'u' || r->end - r->p < 4 || hex4(r->p) < 0) {
