@@ -329,8 +329,8 @@ void pl_baseline_init ( void )
 static HChar* record_key_string ( const PL_Record* r )
 {
    Key k = record_key(r);
-   HChar** w = VG_(indexXA)(k.words, 0);
    UInt n = VG_(sizeXA)(k.words);
+   HChar** w = n ? VG_(indexXA)(k.words, 0) : NULL;
    HChar* s = key_string(pl_kind_name[r->kind], n ? w : NULL, k.n_py,
                          n ? w + k.n_py : NULL, n - k.n_py);
    key_free(&k);
