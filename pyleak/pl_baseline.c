@@ -104,18 +104,6 @@ static HChar* word ( const Key* k, UInt i )
    return *(HChar**)VG_(indexXA)(k->words, i);
 }
 
-/* JSON string contents: pyleak's words need only these escapes. */
-static void put_jstr ( XArray* xa, const HChar* s )
-{
-   VG_(xaprintf)(xa, "\"");
-   for (; *s; s++) {
-      if (*s == '"' || *s == '\\') VG_(xaprintf)(xa, "\\%c", *s);
-      else if ((UChar)*s < 0x20)   VG_(xaprintf)(xa, "\\u%04x", (UInt)*s);
-      else                         VG_(xaprintf)(xa, "%c", *s);
-   }
-   VG_(xaprintf)(xa, "\"");
-}
-
 void pl_match_json ( const PL_Record* r, XArray* xa )
 {
    Key k = record_key(r);
@@ -123,12 +111,12 @@ void pl_match_json ( const PL_Record* r, XArray* xa )
    VG_(xaprintf)(xa, "\"match\": {\"python\": [");
    for (UInt i = 0; i < k.n_py; i++) {
       if (i) VG_(xaprintf)(xa, ", ");
-      put_jstr(xa, word(&k, i));
+      pl_json_put_str(xa, word(&k, i));
    }
    VG_(xaprintf)(xa, "], \"native\": [");
    for (UInt i = k.n_py; i < n; i++) {
       if (i > k.n_py) VG_(xaprintf)(xa, ", ");
-      put_jstr(xa, word(&k, i));
+      pl_json_put_str(xa, word(&k, i));
    }
    VG_(xaprintf)(xa, "]}");
    key_free(&k);

@@ -291,6 +291,8 @@ void pl_json_add_check ( PL_When when, const HChar* label,
                          const PL_Totals* t,
                          PL_Record** recs, UInt n_recs );
 void pl_json_finish ( Int exit_code, Bool exited, Int fatal_sig );
+/* S as a JSON string (null for NULL), appended to XA. */
+void pl_json_put_str ( XArray* xa, const HChar* s );
 
 /* Scan now and group the blocks into records, sorted as the report
    shows them; pl_records_free releases them (pl_report.c). */

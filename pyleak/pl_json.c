@@ -47,7 +47,7 @@ static UInt    n_checks;
 /*--- Writing JSON values                                  ---*/
 /*------------------------------------------------------------*/
 
-static void put_str ( XArray* xa, const HChar* s )
+void pl_json_put_str ( XArray* xa, const HChar* s )
 {
    if (s == NULL) {
       VG_(xaprintf)(xa, "null");
@@ -80,12 +80,12 @@ static void put_frame ( UInt n, DiEpoch ep, Addr ip, void* opaque )
    VG_(xaprintf)(xa, "{\"ip\": \"%#lx\", \"function\": ", ip);
    /* The debuginfo getters return pointers into buffers that the next
       call may reuse, so each string is written before the next query. */
-   put_str(xa, VG_(get_fnname)(ep, ip, &fn) ? fn : NULL);
+   pl_json_put_str(xa, VG_(get_fnname)(ep, ip, &fn) ? fn : NULL);
    VG_(xaprintf)(xa, ", \"object\": ");
-   put_str(xa, VG_(get_objname)(ep, ip, &obj) ? obj : NULL);
+   pl_json_put_str(xa, VG_(get_objname)(ep, ip, &obj) ? obj : NULL);
    if (VG_(get_filename_linenum)(ep, ip, &file, &dir, &line)) {
       VG_(xaprintf)(xa, ", \"file\": ");
-      put_str(xa, file);
+      pl_json_put_str(xa, file);
       VG_(xaprintf)(xa, ", \"line\": %u}", line);
    } else {
       VG_(xaprintf)(xa, ", \"file\": null, \"line\": null}");
@@ -149,16 +149,29 @@ static void put_stacks ( XArray* xa, ExeContext* where, UInt py_stack )
    const PL_PyStack* ps = pl_pystack_get(py_stack);
    for (UInt j = 0; ps && j < ps->n; j++) {
       VG_(xaprintf)(xa, "%s{\"file\": ", j ? ", " : "");
-      put_str(xa, ps->frames[j].file);
+      pl_json_put_str(xa, ps->frames[j].file);
       if (ps->frames[j].line >= 0)
          VG_(xaprintf)(xa, ", \"line\": %d, \"function\": ",
                        ps->frames[j].line);
       else
          VG_(xaprintf)(xa, ", \"line\": null, \"function\": ");
-      put_str(xa, ps->frames[j].func);
+      pl_json_put_str(xa, ps->frames[j].func);
       VG_(xaprintf)(xa, "}");
    }
    VG_(xaprintf)(xa, "]");
+}
+
+/* The next element of "checks", up to its "teardown" member: the
+   members every check has.  Returns the buffer to go on in. */
+static XArray* open_check ( const HChar* when, const HChar* label,
+                            Bool teardown )
+{
+   n_checks++;
+   VG_(xaprintf)(checks, "%s\n  {\"seq\": %u, \"when\": \"%s\","
+                 " \"label\": ", n_checks > 1 ? "," : "", n_checks, when);
+   pl_json_put_str(checks, label);
+   VG_(xaprintf)(checks, ", \"teardown\": %s", teardown ? "true" : "false");
+   return checks;
 }
 
 /* A checkpoint: "when": "checkpoint", "since" the previous one's label
@@ -170,13 +183,9 @@ void pl_json_add_checkpoint ( const HChar* label, const HChar* since,
 {
    if (checks == NULL)
       return;
-   XArray* xa = checks;
-   n_checks++;
-   VG_(xaprintf)(xa, "%s\n  {\"seq\": %u, \"when\": \"checkpoint\","
-                 " \"label\": ", n_checks > 1 ? "," : "", n_checks);
-   put_str(xa, label);
-   VG_(xaprintf)(xa, ", \"teardown\": false, \"since\": ");
-   if (since) put_str(xa, since); else VG_(xaprintf)(xa, "null");
+   XArray* xa = open_check("checkpoint", label, False);
+   VG_(xaprintf)(xa, ", \"since\": ");
+   pl_json_put_str(xa, since);                 /* null at the first */
    VG_(xaprintf)(xa, ", \"min_runs\": %u, \"suppressed\": %u,\n"
                  "   \"growth\": [", min_runs, n_suppressed);
    for (UInt i = 0; i < n; i++) {
@@ -197,16 +206,9 @@ void pl_json_add_check ( PL_When when, const HChar* label,
 {
    if (checks == NULL)
       return;
-   XArray* xa = checks;
-
-   n_checks++;
-   VG_(xaprintf)(xa, "%s\n  {\"seq\": %u, \"when\": \"%s\", \"label\": ",
-                 n_checks > 1 ? "," : "", n_checks,
-                 when == PL_WhenRequest  ? "request"
-                 : when == PL_WhenFinalize ? "finalize" : "exit");
-   put_str(xa, label);
-   VG_(xaprintf)(xa, ", \"teardown\": %s",
-                 when == PL_WhenTeardown ? "true" : "false");
+   XArray* xa = open_check(when == PL_WhenRequest    ? "request"
+                           : when == PL_WhenFinalize ? "finalize" : "exit",
+                           label, when == PL_WhenTeardown);
 
    VG_(xaprintf)(xa, ",\n   \"summary\": {");
    for (Int k = 0; k < PL_NKinds; k++)
@@ -217,7 +219,7 @@ void pl_json_add_check ( PL_When when, const HChar* label,
                  t->suppressed_bytes, t->suppressed_blocks);
    if (t->base.used) {
       VG_(xaprintf)(xa, ",\n    \"baseline\": {\"file\": ");
-      put_str(xa, pl_clo_baseline);
+      pl_json_put_str(xa, pl_clo_baseline);
       VG_(xaprintf)(xa, ", \"bytes\": %llu, \"blocks\": %llu, \"new\": %u,"
                     " \"grown\": %u, \"as_before\": %u, \"gone\": %u}",
                     t->base.bytes, t->base.blocks, t->base.n_new,
@@ -256,11 +258,11 @@ void pl_json_add_check ( PL_When when, const HChar* label,
       VG_(xaprintf)(xa, "}");
       if (r->path) {
          VG_(xaprintf)(xa, ", \"retained_by\": ");
-         put_str(xa, pl_retain_name(r->retainer));
+         pl_json_put_str(xa, pl_retain_name(r->retainer));
          VG_(xaprintf)(xa, ", \"retention_path\": [");
          for (Word j = 0; j < VG_(sizeXA)(r->path); j++) {
             if (j) VG_(xaprintf)(xa, ", ");
-            put_str(xa, *(HChar**)VG_(indexXA)(r->path, j));
+            pl_json_put_str(xa, *(HChar**)VG_(indexXA)(r->path, j));
          }
          VG_(xaprintf)(xa, "]");
       }
@@ -295,10 +297,10 @@ void pl_json_finish ( Int exit_code, Bool exited, Int fatal_sig )
                            sizeof(HChar));
    VG_(xaprintf)(xa, "{\"pyleak_json_version\": 1, \"tool_version\": \""
                  PL_VERSION "\",\n \"command\": [");
-   put_str(xa, VG_(args_the_exename));
+   pl_json_put_str(xa, VG_(args_the_exename));
    for (Word i = 0; i < VG_(sizeXA)(VG_(args_for_client)); i++) {
       VG_(xaprintf)(xa, ", ");
-      put_str(xa, *(HChar**)VG_(indexXA)(VG_(args_for_client), i));
+      pl_json_put_str(xa, *(HChar**)VG_(indexXA)(VG_(args_for_client), i));
    }
    VG_(xaprintf)(xa, "],\n \"pid\": %d, ", VG_(getpid)());
    if (exited)
@@ -310,10 +312,10 @@ void pl_json_finish ( Int exit_code, Bool exited, Int fatal_sig )
    if (pl_py.found) {
       VG_(xaprintf)(xa, " \"python\": {\"implementation\": \"cpython\","
                     " \"version\": ");
-      put_str(xa, pl_py.version);
+      pl_json_put_str(xa, pl_py.version);
       VG_(xaprintf)(xa, ", \"hexversion\": %u, \"build\": \"%s\", \"object\": ",
                     pl_py.hexversion, pl_py.debug_build ? "debug" : "release");
-      put_str(xa, pl_py.object);
+      pl_json_put_str(xa, pl_py.object);
       VG_(xaprintf)(xa, "},\n");
    } else {
       VG_(xaprintf)(xa, " \"python\": null,\n");
