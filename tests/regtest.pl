@@ -10,14 +10,21 @@
 # (bad option, no vg-in-place, missing test file).
 #
 # Usage: perl tests/regtest.pl [--top-builddir=DIR] [--pythons=FILE] [--keep]
-#            [--verbose] [--valgrind=CMD] [--memcheck=CMD] DIR|FILE.vgtest ...
+#            [--verbose] [--jobs=N] [--times] [--valgrind=CMD] [--memcheck=CMD]
+#            DIR|FILE.vgtest ...
+#
+# --jobs=N runs N tests at a time (the log is printed in the same order as
+# a serial run's); --times adds each run's seconds to its verdict line.
 use strict;
 use warnings;
 use Cwd qw(getcwd abs_path);
 use File::Basename qw(basename dirname);
 use File::Spec;
 use Getopt::Long qw(GetOptions);
+use File::Temp qw(tempdir);
+use IO::Handle ();
 use JSON::PP ();
+use POSIX ();
 
 # filter_stderr and json_summary live beside this script.
 my $TESTS_DIR = dirname(abs_path($0));
@@ -43,7 +50,7 @@ my @LEAK_KINDS = (
     ['still reachable' => 'reachable-c'],
 );
 
-my %opt   = (keep => 0, verbose => 0, memcheck => 'valgrind');
+my %opt   = (keep => 0, verbose => 0, memcheck => 'valgrind', jobs => 1, times => 0);
 my %count = (passed => 0, failed => 0, skipped => 0);
 
 main();
@@ -51,14 +58,16 @@ main();
 sub usage {
     my ($status) = @_;
     print STDERR "usage: $0 [--top-builddir=DIR] [--pythons=FILE] [--keep] [--verbose]\n"
-        . "         [--valgrind=CMD] [--memcheck=CMD] DIR|FILE.vgtest ...\n";
+        . "         [--jobs=N] [--times] [--valgrind=CMD] [--memcheck=CMD]\n"
+        . "         DIR|FILE.vgtest ...\n";
     exit $status;
 }
 
 sub main {
     GetOptions(\%opt, 'top-builddir=s', 'pythons=s', 'keep', 'verbose',
-               'valgrind=s', 'memcheck=s', 'help')
+               'valgrind=s', 'memcheck=s', 'jobs|j=i', 'times', 'help')
         or usage(2);
+    usage(2) if $opt{jobs} < 1;
     usage(0) if $opt{help};
     usage(2) unless @ARGV;
 
@@ -75,8 +84,12 @@ sub main {
     $cfg{default_python} = $cfg{pythons} && @{ $cfg{pythons} }
         ? $cfg{pythons}[0]{path} : 'python3';
 
-    my @files = map { vgtest_files($_) } @ARGV;
-    run_vgtest_file($_, \%cfg) for @files;
+    my @runs = map { plan_vgtest_file($_, \%cfg) } map { vgtest_files($_) } @ARGV;
+    if ($opt{jobs} > 1) {
+        run_parallel(\@runs, \%cfg, $opt{jobs});
+    } else {
+        $count{ run_planned($_, \%cfg) }++ for @runs;
+    }
 
     print "$count{passed} passed, $count{failed} failed, $count{skipped} skipped\n";
     exit($count{failed} ? 1 : 0);
@@ -237,8 +250,10 @@ sub validate_vgtest {
 
 # -------------------------------------------------------- running tests --
 
-# Runs one .vgtest: once, or once per interpreter for `python: all`.
-sub run_vgtest_file {
+# The runs one .vgtest asks for: one, or one per interpreter for
+# `python: all`.  A run is {label, t, tc} or, when the file cannot be run
+# at all, {label, t, res} with the result already known.
+sub plan_vgtest_file {
     my ($file, $cfg) = @_;
     my $path = abs_path($file);
     my $case = {
@@ -248,32 +263,85 @@ sub run_vgtest_file {
     (my $label = File::Spec->abs2rel($path, $START_DIR)) =~ s/\.vgtest$//;
 
     my $t = eval { parse_vgtest($path) };
-    if (!$t) {
-        report($label, {}, { failed => [[vgtest => $@]] });
-        return;
-    }
+    return { label => $label, t => {}, res => { failed => [[vgtest => $@]] } }
+        if !$t;
 
     my @interps = (undef);
     if ($t->{python}) {
         my $why = !$cfg->{pythons}        ? 'no pythons.list'
                 : !@{ $cfg->{pythons} }   ? 'pythons.list is empty'
                 :                           undef;
-        if ($why) {
-            report($label, $t, { skipped => $why });
-            return;
-        }
+        return { label => $label, t => $t, res => { skipped => $why } } if $why;
         @interps = @{ $cfg->{pythons} };
     }
-    for my $py (@interps) {
-        my $suffix = $py ? "\@$py->{tag}" : '';
-        my %tc = (%$case, py => $py, name => $case->{base} . $suffix);
-        chdir $tc{dir} or die "regtest: cannot cd to $tc{dir}: $!\n";
-        my $res = eval { run_one($t, $cfg, \%tc) }
-            || { failed => [[harness => "internal error: $@"]] };
-        my $passed = report($label . $suffix, $t, $res);
-        # Passing tests leave no clutter unless --keep; failures keep all.
-        unlink output_files($tc{name}) if $passed && !$opt{keep};
-        chdir $START_DIR;
+    return map {
+        my $suffix = $_ ? "\@$_->{tag}" : '';
+        { label => $label . $suffix, t => $t,
+          tc => { %$case, py => $_, name => $case->{base} . $suffix } }
+    } @interps;
+}
+
+# Runs one planned run and prints its result; returns passed, failed or
+# skipped.
+sub run_planned {
+    my ($run, $cfg) = @_;
+    return report($run->{label}, $run->{t}, $run->{res}) if $run->{res};
+    my $tc = $run->{tc};
+    my $start = time;
+    chdir $tc->{dir} or die "regtest: cannot cd to $tc->{dir}: $!\n";
+    my $res = eval { run_one($run->{t}, $cfg, $tc) }
+        || { failed => [[harness => "internal error: $@"]] };
+    $res->{seconds} = time - $start;
+    my $status = report($run->{label}, $run->{t}, $res);
+    # Passing tests leave no clutter unless --keep; failures keep all.
+    unlink output_files($tc->{name}) if $status eq 'passed' && !$opt{keep};
+    chdir $START_DIR;
+    return $status;
+}
+
+# Runs the planned runs N at a time, each in a child process whose output
+# goes to a file; the parent prints the files in plan order, so the log is
+# the same as a serial run's whatever order the runs finish in.  Runs are
+# independent: each writes only NAME.* files and temporary directories.
+sub run_parallel {
+    my ($runs, $cfg, $jobs) = @_;
+    my $dir = tempdir('regtest.XXXXXX', TMPDIR => 1, CLEANUP => 1);
+    my %code = (passed => 0, failed => 1, skipped => 2);
+    my %status_of = reverse %code;
+    my (%running, @status);
+    my ($next, $shown) = (0, 0);
+    STDOUT->flush;
+    while ($shown < @$runs) {
+        while ($next < @$runs && keys %running < $jobs) {
+            my $i = $next++;
+            my $pid = fork;
+            die "regtest: fork: $!\n" unless defined $pid;
+            if (!$pid) {
+                open STDOUT, '>', "$dir/$i" or die "regtest: $dir/$i: $!\n";
+                my $st = eval { run_planned($runs->[$i], $cfg) } // do {
+                    print "$runs->[$i]{label}: FAILED (harness: $@)\n";
+                    'failed';
+                };
+                close STDOUT;
+                POSIX::_exit($code{$st});
+            }
+            $running{$pid} = $i;
+        }
+        my $pid = waitpid(-1, 0);
+        die "regtest: lost track of the test processes\n" if $pid <= 0;
+        my $i = delete $running{$pid};
+        next unless defined $i;
+        # A child that died before saying anything failed.
+        $status[$i] = $status_of{$? >> 8} // 'failed';
+        while ($shown < @$runs && defined $status[$shown]) {
+            my $out = read_file("$dir/$shown") // '';
+            $out = "$runs->[$shown]{label}: FAILED (harness: the test process died)\n"
+                if $out eq '';
+            print $out;
+            STDOUT->flush;
+            $count{ $status[$shown] }++;
+            $shown++;
+        }
     }
 }
 
@@ -591,31 +659,30 @@ sub report {
     my ($label, $t, $res) = @_;
     if (defined $res->{skipped}) {
         print "$label: skipped", ($res->{skipped} ne '' ? " ($res->{skipped})" : ''), "\n";
-        $count{skipped}++;
-        return 0;
+        return 'skipped';
     }
     my @failed = @{ $res->{failed} };
     my $parts  = join ', ', map { $_->[0] } @failed;
+    # --times: how long the run took, after the verdict (a log to find the
+    # slow tests in; the verdict lines stay greppable).
+    my $took = $opt{times} && defined $res->{seconds} ? " [$res->{seconds}s]" : '';
 
     if (defined $t->{expect_fail}) {
         my $want = $t->{expect_fail} eq 'yes' ? undef : normalise_parts($t->{expect_fail});
         if (@failed && (!defined $want || $want eq $parts)) {
-            print "$label: ok (failed as expected: $parts)\n";
-            $count{passed}++;
-            return 1;
+            print "$label: ok (failed as expected: $parts)$took\n";
+            return 'passed';
         }
         print "$label: FAILED (expected to fail", (defined $want ? " in $want" : ''),
-            ', but ', (@failed ? "failed in $parts" : 'passed'), ")\n";
+            ', but ', (@failed ? "failed in $parts" : 'passed'), ")$took\n";
     } elsif (!@failed) {
-        print "$label: ok\n";
-        $count{passed}++;
-        return 1;
+        print "$label: ok$took\n";
+        return 'passed';
     } else {
-        print "$label: FAILED ($parts)\n";
+        print "$label: FAILED ($parts)$took\n";
     }
     print_details(@$_) for @failed;
-    $count{failed}++;
-    return 0;
+    return 'failed';
 }
 
 # A comma list of parts in the order report() lists failures.

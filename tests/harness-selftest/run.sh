@@ -40,6 +40,16 @@ $want_lines"
 leftovers=$(ls | grep -E '\.(out|raw|sum|diff)$')
 [ -z "$leftovers" ] || fail "left behind: $leftovers"
 
+# 1b. The same cases three at a time: the same log, line for line (each
+#     verdict with its details, in the serial order), the same status.
+out_j=$(perl "$harness" --valgrind="$fake" --memcheck="$fake" --pythons=pythons.list --jobs=3 . 2>&1)
+rc_j=$?
+[ "$out_j" = "$out" ] || fail "--jobs=3 log differs from the serial one:
+$out_j"
+[ "$rc_j" -eq "$rc" ] || fail "--jobs=3 exited $rc_j, the serial run $rc"
+leftovers=$(ls | grep -E '\.(out|raw|sum|diff)$')
+[ -z "$leftovers" ] || fail "--jobs=3 left behind: $leftovers"
+
 # 2. A real failure: exit status 1, the diff shown, outputs kept.
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
@@ -52,6 +62,17 @@ rc=$?
 [ "$(printf '%s\n' "$out" | tail -n 1)" = '0 passed, 1 failed, 0 skipped' ] || fail "failing run said: $out"
 printf '%s\n' "$out" | grep -q '^    +   definitely lost: 10 bytes' || fail "diff not shown: $out"
 [ -f "$tmp/pass.stderr.diff" ] && [ -f "$tmp/pass.stderr.raw" ] || fail "failing run's outputs not kept"
+# ... and in a parallel run: the failure's details, then the next verdict.
+cp pass.vgtest "$tmp/good.vgtest"
+cp pass.stderr.exp "$tmp/good.stderr.exp"
+cp pass.stdout.exp "$tmp/good.stdout.exp"
+out=$(cd "$tmp" && perl "$harness" --valgrind="$fake" --jobs=2 good.vgtest pass.vgtest 2>&1)
+rc=$?
+[ "$rc" -eq 1 ] || fail "failing --jobs=2 run exited $rc, expected 1"
+[ "$(printf '%s\n' "$out" | sed -n '1p;/^pass:/p;$p')" = 'good: ok
+pass: FAILED (stderr)
+1 passed, 1 failed, 0 skipped' ] || fail "failing --jobs=2 run said: $out"
+printf '%s\n' "$out" | grep -q '^    +   definitely lost: 10 bytes' || fail "--jobs=2: diff not shown: $out"
 
 # 3. No vg-in-place (and no --valgrind): one line, exit status 2.
 out=$(cd "$tmp" && perl "$harness" --top-builddir="$tmp" pass.vgtest 2>&1)
