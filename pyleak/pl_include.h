@@ -342,8 +342,11 @@ struct _PL_JVal {
    XArray*  elems;         /* array, object: of PL_JVal* */
    XArray*  keys;          /* object: of HChar*, parallel to elems */
 };
-/* TEXT[0..LEN) as a tree, or NULL and in WHY "line N: expected X". */
+/* TEXT[0..LEN) as a tree, or NULL and in WHY "line N: expected X".
+   Members named in DROP (NULL-terminated, or DROP NULL) are read and
+   checked but kept as null. */
 PL_JVal* pl_json_parse ( const HChar* text, SizeT len,
+                         const HChar* const* drop,
                          /*OUT*/HChar* why, SizeT why_sz );
 void     pl_json_free ( PL_JVal* v );
 PL_JVal* pl_json_get ( const PL_JVal* obj, const HChar* key ); /* or NULL */

@@ -325,6 +325,18 @@ void pl_json_finish ( Int exit_code, Bool exited, Int fatal_sig )
                  " \"bytes_allocated\": %llu},\n",
                  pl_heap.in_use_bytes, pl_heap.in_use_blocks,
                  pl_heap.n_allocs, pl_heap.n_frees, pl_heap.bytes_allocated);
+   /* The kinds whose records carry a match key: a baseline reader
+      tells "that run reported no such records" from "that run was made
+      by a pyleak that wrote no keys" by this member. */
+   VG_(xaprintf)(xa, " \"match_kinds\": [");
+   Bool first = True;
+   for (Int k = 0; k < PL_NKinds; k++) {
+      if (!((pl_clo_show_kinds | pl_clo_error_kinds) & PL_KSET(k)))
+         continue;
+      VG_(xaprintf)(xa, "%s\"%s\"", first ? "" : ", ", pl_kind_name[k]);
+      first = False;
+   }
+   VG_(xaprintf)(xa, "],\n");
    VG_(xaprintf)(xa, " \"checks\": [");
 
    HChar* body; Word body_len;

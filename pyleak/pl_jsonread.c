@@ -24,6 +24,7 @@ typedef struct {
    const HChar* err;          /* what was expected, or NULL */
    const HChar* err_at;
    UInt         depth;
+   const HChar* const* drop;  /* member names whose values are not kept */
 } Reader;
 
 #define MAX_DEPTH 64          /* pyleak's documents nest 6 deep */
@@ -160,6 +161,14 @@ static PL_JVal* read_number ( Reader* r )
    return v;
 }
 
+static Bool dropped ( const Reader* r, const HChar* key )
+{
+   for (const HChar* const* d = r->drop; d && *d; d++)
+      if (VG_(strcmp)(*d, key) == 0)
+         return True;
+   return False;
+}
+
 /* An array or an object: elements (and for an object, keys) in
    order. */
 static PL_JVal* read_container ( Reader* r, Bool object )
@@ -191,6 +200,13 @@ static PL_JVal* read_container ( Reader* r, Bool object )
       }
       PL_JVal* e = read_value(r);
       if (e == NULL) return v;
+      if (object && dropped(r, *(HChar**)VG_(indexXA)(v->keys,
+                                                      VG_(sizeXA)(v->keys) - 1))) {
+         /* Freed at once, so the tree never holds more than one of
+            them: a record's stacks are most of a pyleak document. */
+         pl_json_free(e);
+         e = new_val(PL_JNull);
+      }
       VG_(addToXA)(v->elems, &e);
       skip_ws(r);
       if (r->p < r->end && *r->p == ',') { r->p++; continue; }
@@ -249,9 +265,10 @@ void pl_json_free ( PL_JVal* v )
 }
 
 PL_JVal* pl_json_parse ( const HChar* text, SizeT len,
+                         const HChar* const* drop,
                          /*OUT*/HChar* why, SizeT why_sz )
 {
-   Reader r = { text, text + len, text, NULL, NULL, 0 };
+   Reader r = { text, text + len, text, NULL, NULL, 0, drop };
    PL_JVal* v = read_value(&r);
    if (v) {
       skip_ws(&r);
