@@ -278,8 +278,8 @@ sub plan_vgtest_file {
     }
     return map {
         my $suffix = $_ ? "\@$_->{tag}" : '';
-        { label => $label . $suffix, t => $t,
-          tc => { %$case, py => $_, name => $case->{base} . $suffix } }
+        +{ label => $label . $suffix, t => $t,
+           tc => { %$case, py => $_, name => $case->{base} . $suffix } }
     } @interps;
 }
 
@@ -653,10 +653,10 @@ sub diff_files {
 
 # ------------------------------------------------------------ reporting --
 
-# Prints the test's line (and on failure the start of each diff) and
-# counts it.  expect_fail (harness self-tests only) inverts the verdict:
-# `yes` accepts any failure, a list of parts demands exactly those.
-# Returns true when the test counts as passed.
+# Prints the test's line (and on failure the start of each diff).
+# expect_fail (harness self-tests only) inverts the verdict: `yes`
+# accepts any failure, a list of parts demands exactly those.  Returns
+# passed, failed or skipped.
 sub report {
     my ($label, $t, $res) = @_;
     if (defined $res->{skipped}) {
