@@ -15,13 +15,13 @@ fail() {
     status=1
 }
 
-# 1. The cases in this directory: all pass (two by failing as expected),
+# 1. The cases in this directory: all pass (three by failing as expected),
 #    one is skipped.  Names are relative to the cwd, hence the cd.
 cd "$here" || exit 1
 out=$(perl "$harness" --valgrind="$fake" --memcheck="$fake" --pythons=pythons.list . 2>&1)
 rc=$?
 printf '%s\n' "$out"
-want_last='7 passed, 0 failed, 1 skipped'
+want_last='8 passed, 0 failed, 1 skipped'
 last=$(printf '%s\n' "$out" | tail -n 1)
 [ "$last" = "$want_last" ] || fail "closing line is '$last', expected '$want_last'"
 [ "$rc" -eq 0 ] || fail "harness exited $rc, expected 0"
@@ -32,7 +32,8 @@ pass: ok
 prereq-skip: skipped
 python@3.12: ok
 python@3.11d: ok
-stderr-differs: ok (failed as expected: stderr)'
+stderr-differs: ok (failed as expected: stderr)
+suppressed: ok (failed as expected: suppressed)'
 got_lines=$(printf '%s\n' "$out" | grep -E '^[^ ]+: (ok|FAILED|skipped)')
 [ "$got_lines" = "$want_lines" ] || fail "per-test lines differ from:
 $want_lines"
