@@ -14,6 +14,7 @@
 #include "pub_tool_clientstate.h"
 #include "pub_tool_debuginfo.h"
 #include "pub_tool_execontext.h"
+#include "pub_tool_hashtable.h"
 #include "pub_tool_libcassert.h"
 #include "pub_tool_libcbase.h"
 #include "pub_tool_libcfile.h"
@@ -66,30 +67,120 @@ void pl_json_put_str ( XArray* xa, const HChar* s )
    VG_(xaprintf)(xa, "\"");
 }
 
+/*------------------------------------------------------------*/
+/*--- Frame tables                                         ---*/
+/*------------------------------------------------------------*/
+
+/* Each distinct frame is written once, in the document's
+   "native_frames" or "python_frames"; a stack is a list of indexes
+   into them.  A Python process's records share most of their frames
+   (every import goes through the same dozen), and written out in
+   every record they made the document twenty times larger: 130 MB for
+   `python3.11 -c pass` with 5,600 distinct frames in 1.08 million
+   places. */
+typedef struct {
+   struct _Frame* next;       /* VgHashNode's two members first */
+   UWord          key;        /* hash of text */
+   HChar*         text;       /* the frame as a JSON object */
+   UInt           index;
+} Frame;
+
+typedef struct {
+   VgHashTable* by_text;
+   XArray*      frames;       /* of Frame*, by index */
+} FrameTable;
+
+static FrameTable native_frames, python_frames;
+static XArray*    frame_text;  /* scratch: one frame's JSON */
+
+static UWord hash_text ( const HChar* s )
+{
+   UWord h = 5381;
+   for (; *s; s++)
+      h = h * 33 + (UChar)*s;
+   return h;
+}
+
+static Word cmp_frame ( const void* a, const void* b )
+{
+   return VG_(strcmp)(((const Frame*)a)->text, ((const Frame*)b)->text);
+}
+
+/* The index of the frame now in frame_text, added if new. */
+static UInt intern_frame ( FrameTable* t )
+{
+   VG_(addToXA)(frame_text, "");              /* the NUL */
+   Frame probe;
+   probe.text = VG_(indexXA)(frame_text, 0);
+   probe.key  = hash_text(probe.text);
+   Frame* f = VG_(HT_gen_lookup)(t->by_text, &probe, cmp_frame);
+   if (f == NULL) {
+      f = VG_(malloc)("pl.json.frame", sizeof *f);
+      f->key   = probe.key;
+      f->text  = VG_(strdup)("pl.json.frame.text", probe.text);
+      f->index = VG_(sizeXA)(t->frames);
+      VG_(HT_add_node)(t->by_text, f);
+      VG_(addToXA)(t->frames, &f);
+   }
+   VG_(dropTailXA)(frame_text, VG_(sizeXA)(frame_text));
+   return f->index;
+}
+
 static void put_frame ( UInt n, DiEpoch ep, Addr ip, void* opaque )
 {
    XArray* xa = opaque;
+   XArray* ft = frame_text;
    const HChar* fn = NULL;
    const HChar* obj = NULL;
    const HChar* file = NULL;
    const HChar* dir = NULL;
    UInt line = 0;
 
-   if (n > 0)
-      VG_(xaprintf)(xa, ", ");
-   VG_(xaprintf)(xa, "{\"ip\": \"%#lx\", \"function\": ", ip);
+   VG_(xaprintf)(ft, "{\"ip\": \"%#lx\", \"function\": ", ip);
    /* The debuginfo getters return pointers into buffers that the next
       call may reuse, so each string is written before the next query. */
-   pl_json_put_str(xa, VG_(get_fnname)(ep, ip, &fn) ? fn : NULL);
-   VG_(xaprintf)(xa, ", \"object\": ");
-   pl_json_put_str(xa, VG_(get_objname)(ep, ip, &obj) ? obj : NULL);
+   pl_json_put_str(ft, VG_(get_fnname)(ep, ip, &fn) ? fn : NULL);
+   VG_(xaprintf)(ft, ", \"object\": ");
+   pl_json_put_str(ft, VG_(get_objname)(ep, ip, &obj) ? obj : NULL);
    if (VG_(get_filename_linenum)(ep, ip, &file, &dir, &line)) {
-      VG_(xaprintf)(xa, ", \"file\": ");
-      pl_json_put_str(xa, file);
-      VG_(xaprintf)(xa, ", \"line\": %u}", line);
+      VG_(xaprintf)(ft, ", \"file\": ");
+      pl_json_put_str(ft, file);
+      VG_(xaprintf)(ft, ", \"line\": %u}", line);
    } else {
-      VG_(xaprintf)(xa, ", \"file\": null, \"line\": null}");
+      VG_(xaprintf)(ft, ", \"file\": null, \"line\": null}");
    }
+   VG_(xaprintf)(xa, "%s%u", n > 0 ? ", " : "", intern_frame(&native_frames));
+}
+
+static void put_py_frame ( XArray* xa, UInt j, const PL_PyFrame* f )
+{
+   XArray* ft = frame_text;
+   VG_(xaprintf)(ft, "{\"file\": ");
+   pl_json_put_str(ft, f->file);
+   if (f->line >= 0)
+      VG_(xaprintf)(ft, ", \"line\": %d, \"function\": ", f->line);
+   else
+      VG_(xaprintf)(ft, ", \"line\": null, \"function\": ");
+   pl_json_put_str(ft, f->func);
+   VG_(xaprintf)(ft, "}");
+   VG_(xaprintf)(xa, "%s%u", j > 0 ? ", " : "", intern_frame(&python_frames));
+}
+
+static void init_frames ( FrameTable* t, const HChar* cc )
+{
+   t->by_text = VG_(HT_construct)(cc);
+   t->frames  = VG_(newXA)(VG_(malloc), cc, VG_(free), sizeof(Frame*));
+}
+
+/* "NAME": [ the table's frames, one a line ], */
+static void put_frame_table ( XArray* xa, const HChar* name,
+                              const FrameTable* t )
+{
+   VG_(xaprintf)(xa, " \"%s\": [", name);
+   for (Word i = 0; i < VG_(sizeXA)(t->frames); i++)
+      VG_(xaprintf)(xa, "%s\n  %s", i ? "," : "",
+                    (*(Frame**)VG_(indexXA)(t->frames, i))->text);
+   VG_(xaprintf)(xa, "],\n");
 }
 
 /*------------------------------------------------------------*/
@@ -123,6 +214,10 @@ void pl_json_init ( void )
       return;
    checks = VG_(newXA)(VG_(malloc), "pl.json.checks", VG_(free),
                        sizeof(HChar));
+   frame_text = VG_(newXA)(VG_(malloc), "pl.json.frame_text", VG_(free),
+                           sizeof(HChar));
+   init_frames(&native_frames, "pl.json.native_frames");
+   init_frames(&python_frames, "pl.json.python_frames");
 
    /* Fail now, not after an hour of running, if the file cannot be
       written: create the temporary file once and remove it. */
@@ -140,24 +235,16 @@ void pl_json_init ( void )
    VG_(free)(path);
 }
 
-/* " \"native_stack\": [...], \"python_stack\": [...]" */
+/* " \"native_stack\": [...], \"python_stack\": [...]", of indexes into
+   the frame tables. */
 static void put_stacks ( XArray* xa, ExeContext* where, UInt py_stack )
 {
    VG_(xaprintf)(xa, " \"native_stack\": [");
    VG_(apply_ExeContext)(put_frame, xa, where);
    VG_(xaprintf)(xa, "], \"python_stack\": [");
    const PL_PyStack* ps = pl_pystack_get(py_stack);
-   for (UInt j = 0; ps && j < ps->n; j++) {
-      VG_(xaprintf)(xa, "%s{\"file\": ", j ? ", " : "");
-      pl_json_put_str(xa, ps->frames[j].file);
-      if (ps->frames[j].line >= 0)
-         VG_(xaprintf)(xa, ", \"line\": %d, \"function\": ",
-                       ps->frames[j].line);
-      else
-         VG_(xaprintf)(xa, ", \"line\": null, \"function\": ");
-      pl_json_put_str(xa, ps->frames[j].func);
-      VG_(xaprintf)(xa, "}");
-   }
+   for (UInt j = 0; ps && j < ps->n; j++)
+      put_py_frame(xa, j, &ps->frames[j]);
    VG_(xaprintf)(xa, "]");
 }
 
@@ -295,7 +382,7 @@ void pl_json_finish ( Int exit_code, Bool exited, Int fatal_sig )
 
    XArray* xa = VG_(newXA)(VG_(malloc), "pl.json.doc", VG_(free),
                            sizeof(HChar));
-   VG_(xaprintf)(xa, "{\"pyleak_json_version\": 1, \"tool_version\": \""
+   VG_(xaprintf)(xa, "{\"pyleak_json_version\": 2, \"tool_version\": \""
                  PL_VERSION "\",\n \"command\": [");
    pl_json_put_str(xa, VG_(args_the_exename));
    for (Word i = 0; i < VG_(sizeXA)(VG_(args_for_client)); i++) {
@@ -337,6 +424,8 @@ void pl_json_finish ( Int exit_code, Bool exited, Int fatal_sig )
       first = False;
    }
    VG_(xaprintf)(xa, "],\n");
+   put_frame_table(xa, "native_frames", &native_frames);
+   put_frame_table(xa, "python_frames", &python_frames);
    VG_(xaprintf)(xa, " \"checks\": [");
 
    HChar* body; Word body_len;

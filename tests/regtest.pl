@@ -24,9 +24,9 @@ use Getopt::Long qw(GetOptions);
 use File::Temp qw(tempdir);
 use IO::Handle ();
 use POSIX ();
-# JSON::XS when it is installed (.ci/install-deps installs it): a Python
-# run's JSON is tens of MB, which JSON::PP takes tens of seconds to parse.
-my $JSON = eval { require JSON::XS; 'JSON::XS' } || do { require JSON::PP; 'JSON::PP' };
+use FindBin ();
+use lib $FindBin::Bin;
+use PyleakJSON qw(decode_json_text);
 
 # filter_stderr and json_summary live beside this script.
 my $TESTS_DIR = dirname(abs_path($0));
@@ -513,7 +513,7 @@ sub memcheck_leak_summary {
 sub pyleak_exit_summary {
     my ($file) = @_;
     my $json = read_file($file) // die "cannot read $file: $!\n";
-    my $data = eval { $JSON->new->decode($json) } or die "$file is not valid JSON: $@";
+    my $data = eval { decode_json_text($json) } or die "$file is not valid JSON: $@";
     my @exits = grep { ($_->{when} // '') eq 'exit' } @{ $data->{checks} || [] };
     die "$file has no check with when=exit\n" unless @exits;
     my $sum = $exits[-1]{summary} || {};
