@@ -186,11 +186,12 @@ static PL_JVal* read_container ( Reader* r, Bool object )
    skip_ws(r);
    if (r->p < r->end && *r->p == close) { r->p++; r->depth--; return v; }
    while (True) {
+      HChar* key = NULL;
       skip_ws(r);
       if (object) {
          if (r->p >= r->end || *r->p != '"')
             { fail(r, "a member name in quotes"); return v; }
-         HChar* key = read_string(r);
+         key = read_string(r);
          if (key == NULL) return v;
          VG_(addToXA)(v->keys, &key);
          skip_ws(r);
@@ -200,8 +201,7 @@ static PL_JVal* read_container ( Reader* r, Bool object )
       }
       PL_JVal* e = read_value(r);
       if (e == NULL) return v;
-      if (object && dropped(r, *(HChar**)VG_(indexXA)(v->keys,
-                                                      VG_(sizeXA)(v->keys) - 1))) {
+      if (key && dropped(r, key)) {
          /* Freed at once, so the tree never holds more than one of
             them: a record's stacks are most of a pyleak document. */
          pl_json_free(e);
