@@ -28,10 +28,10 @@ sub expand_frames {
                  python_stack => $data->{python_frames} || []);
     my $canon = JSON::PP->new->canonical;
     for my $key (sort keys %table) {
+        (my $name = $key) =~ s/_stack$/_frames/;
         my %seen;
         for my $f (@{ $table{$key} }) {
             my $text = $canon->encode($f);
-            (my $name = $key) =~ s/_stack$/_frames/;
             die "$name holds $text twice\n" if $seen{$text}++;
         }
     }
