@@ -216,8 +216,9 @@ static Long num_or ( const PL_JVal* v, Long dflt )
    return v && v->type == PL_JNum ? v->num : dflt;
 }
 
-/* The records of CHECK that have a match key, by key. */
-static VgHashTable* read_check ( const PL_JVal* check )
+/* The records of CHECK that have a match key, by key; *N_KEYED counts
+   them. */
+static VgHashTable* read_check ( const PL_JVal* check, UInt* n_keyed )
 {
    const PL_JVal* recs = pl_json_get(check, "records");
    if (recs == NULL || recs->type != PL_JArr)
@@ -232,6 +233,7 @@ static VgHashTable* read_check ( const PL_JVal* check )
          bad_baseline("a record without a \"kind\"");
       if (match == NULL)
          continue;            /* a kind that run did not report */
+      (*n_keyed)++;
       HChar** py; HChar** nat; UInt n_py, n_nat;
       if (!str_list(pl_json_get(match, "python"), &py, &n_py))
          bad_baseline("a record's \"match\" has no \"python\" list");
@@ -288,9 +290,7 @@ void pl_baseline_init ( void )
    if (ver->num != 1 && ver->num != 2)
       bad_baseline("a pyleak JSON version this pyleak does not read");
    const PL_JVal* mk = pl_json_get(doc, "match_kinds");
-   if (mk == NULL || mk->type != PL_JArr)
-      bad_baseline("it has no match keys (an older pyleak wrote it);"
-                   " make it again with this one");
+   UInt n_keyed = 0;
    const PL_JVal* checks = pl_json_get(doc, "checks");
    for (UInt i = 0; i < pl_json_len(checks); i++) {
       const PL_JVal* c = pl_json_at(checks, i);
@@ -303,9 +303,16 @@ void pl_baseline_init ( void )
       Bool fin = VG_(strcmp)(when->str, "finalize") == 0;
       if (!fin && VG_(strcmp)(when->str, "exit") != 0)
          continue;
-      VgHashTable* t = read_check(c);
+      VgHashTable* t = read_check(c, &n_keyed);
       if (fin) base_fin = t; else base_exit = t;
    }
+   /* match_kinds came after match keys: a file with keyed records but
+      without it is from in between, and good.  Without either, it is
+      from a pyleak that wrote no keys.  (A clean run's file has no
+      keyed record, and match_kinds.) */
+   if ((mk == NULL || mk->type != PL_JArr) && n_keyed == 0)
+      bad_baseline("it has no match keys (an older pyleak wrote it);"
+                   " make it again with this one");
    if (base_fin == NULL && base_exit == NULL)
       bad_baseline("it has no check at exit or finalization (did that run"
                    " end with --leak-check=no, or get killed?)");
