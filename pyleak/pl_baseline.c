@@ -139,7 +139,7 @@ static HChar* key_string ( const HChar* kind, HChar** py, UInt n_py,
    return s;
 }
 
-static UWord hash_str ( const HChar* s )
+UWord pl_hash_str ( const HChar* s )
 {
    UWord h = 0xcbf29ce484222325ULL;
    for (; *s; s++) { h ^= (UChar)*s; h *= 0x100000001b3ULL; }
@@ -170,7 +170,7 @@ static Word cmp_group ( const void* a, const void* b )
 /* The groups of a table with key S, created if CREATE. */
 static Group* group_of ( VgHashTable* t, HChar* s, Bool create )
 {
-   Group probe = { NULL, hash_str(s), s, -1, 0, 0, 0, 0, 0 };
+   Group probe = { NULL, pl_hash_str(s), s, -1, 0, 0, 0, 0, 0 };
    Group* g = VG_(HT_gen_lookup)(t, &probe, cmp_group);
    if (g || !create) return g;
    g = VG_(malloc)("pl.base.group", sizeof *g);
@@ -349,8 +349,7 @@ static ULong tolerance ( ULong base_bytes )
    cannot be new. */
 static Bool compared ( Int kind )
 {
-   return kind >= 0
-          && ((pl_clo_show_kinds | pl_clo_error_kinds) & PL_KSET(kind));
+   return kind >= 0 && pl_kind_reported(kind);
 }
 
 void pl_baseline_classify ( PL_Record** recs, UInt n, PL_When when,

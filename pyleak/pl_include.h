@@ -130,6 +130,13 @@ extern UInt             pl_clo_error_kinds;    /* set of PL_Kind */
 extern const HChar*     pl_clo_json_file;      /* NULL: no JSON */
 extern UInt             pl_clo_top_retainers;  /* --top-retainers */
 
+/* Does the run report kind K: show it or count it as an error?  Those
+   records carry match keys in the JSON and take part in --baseline. */
+static inline Bool pl_kind_reported ( Int k )
+{
+   return ((pl_clo_show_kinds | pl_clo_error_kinds) & PL_KSET(k)) != 0;
+}
+
 /*------------------------------------------------------------*/
 /*--- Scan                                                 ---*/
 /*------------------------------------------------------------*/
@@ -401,6 +408,8 @@ void  pl_supp_add_defaults ( void );
 /* The module a Python file is, as the import system would name it
    ("pkg.mod"; "<frozen X>" is X); cached per interned file name. */
 const HChar* pl_module_of ( const HChar* file );
+/* A hash of a NUL-terminated string, for VgHashTable keys (FNV-1a). */
+UWord pl_hash_str ( const HChar* s );
 /* "definite,leaked-ref", "all", "none", "reachable" into a kind set. */
 Bool  pl_parse_kinds ( const HChar* val, /*OUT*/UInt* set );
 /* The words pl_parse_kinds knows besides "all" and "none", for the

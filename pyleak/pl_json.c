@@ -93,14 +93,6 @@ typedef struct {
 static FrameTable native_frames, python_frames;
 static XArray*    frame_text;  /* scratch: one frame's JSON */
 
-static UWord hash_text ( const HChar* s )
-{
-   UWord h = 5381;
-   for (; *s; s++)
-      h = h * 33 + (UChar)*s;
-   return h;
-}
-
 static Word cmp_frame ( const void* a, const void* b )
 {
    return VG_(strcmp)(((const Frame*)a)->text, ((const Frame*)b)->text);
@@ -112,7 +104,7 @@ static UInt intern_frame ( FrameTable* t )
    VG_(addToXA)(frame_text, "");              /* the NUL */
    Frame probe;
    probe.text = VG_(indexXA)(frame_text, 0);
-   probe.key  = hash_text(probe.text);
+   probe.key  = pl_hash_str(probe.text);
    Frame* f = VG_(HT_gen_lookup)(t->by_text, &probe, cmp_frame);
    if (f == NULL) {
       f = VG_(malloc)("pl.json.frame", sizeof *f);
@@ -336,7 +328,7 @@ void pl_json_add_check ( PL_When when, const HChar* label,
       /* Match keys only for the kinds the run reports: a baseline
          compares those, and a Python process has tens of thousands
          of reachable records. */
-      if ((pl_clo_show_kinds | pl_clo_error_kinds) & PL_KSET(r->kind)) {
+      if (pl_kind_reported(r->kind)) {
          VG_(xaprintf)(xa, ", ");
          pl_match_json(r, xa);
       }
@@ -418,7 +410,7 @@ void pl_json_finish ( Int exit_code, Bool exited, Int fatal_sig )
    VG_(xaprintf)(xa, " \"match_kinds\": [");
    Bool first = True;
    for (Int k = 0; k < PL_NKinds; k++) {
-      if (!((pl_clo_show_kinds | pl_clo_error_kinds) & PL_KSET(k)))
+      if (!pl_kind_reported(k))
          continue;
       VG_(xaprintf)(xa, "%s\"%s\"", first ? "" : ", ", pl_kind_name[k]);
       first = False;

@@ -330,9 +330,7 @@ static inline Addr obj_addr ( const PL_ScanResult* s, Int i )
 
 Bool pl_retain_wanted ( void )
 {
-   return ((pl_clo_show_kinds | pl_clo_error_kinds)
-           & PL_KSET(PL_KReachablePy)) != 0
-          || pl_clo_json_file != NULL;
+   return pl_kind_reported(PL_KReachablePy) || pl_clo_json_file != NULL;
 }
 
 void pl_retain_compute ( PL_ScanResult* s )
