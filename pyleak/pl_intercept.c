@@ -28,6 +28,7 @@
 #include "pl_include.h"
 #include "pl_python.h"
 #include "pl_freebuf.h"
+#include "pl_vgcompat.h"
 #include "pyleak.h"
 
 #define PL_ZERO_FILL_LIMIT  (4u * 1024 * 1024)
@@ -254,6 +255,11 @@ Bool pl_intercept_client_request ( ThreadId tid, UWord* arg, UWord* ret )
       free_block(tid, (void*)arg[1]);
       *ret = 0;
       return True;
+#if PL_HAVE_VERIFY_ALIGNMENT_REQUEST
+   case PL_VERIFY_ALIGNMENT_REQUEST:
+      *ret = 0;          /* memcheck's alignment errors: not ours */
+      return True;
+#endif
    default:
       return False;
    }
@@ -269,7 +275,8 @@ static void* pl_builtin_new ( ThreadId tid, SizeT n )
    return new_block(tid, n, VG_(clo_alignment), False, PL_AllocNew);
 }
 
-static void* pl_builtin_new_aligned ( ThreadId tid, SizeT n, SizeT align )
+static void* pl_builtin_new_aligned ( ThreadId tid, SizeT n,
+                                      SizeT align PL_ORIG_ALIGN_PARAM )
 {
    return new_block(tid, n, align, False, PL_AllocNew);
 }
@@ -280,12 +287,13 @@ static void* pl_builtin_vec_new ( ThreadId tid, SizeT n )
 }
 
 static void* pl_builtin_vec_new_aligned ( ThreadId tid, SizeT n,
-                                          SizeT align )
+                                          SizeT align PL_ORIG_ALIGN_PARAM )
 {
    return new_block(tid, n, align, False, PL_AllocNewVec);
 }
 
-static void* pl_memalign ( ThreadId tid, SizeT align, SizeT n )
+static void* pl_memalign ( ThreadId tid, SizeT align PL_ORIG_ALIGN_PARAM,
+                           SizeT n )
 {
    return new_block(tid, n, align, False, PL_AllocMalloc);
 }
@@ -313,11 +321,20 @@ static void pl_builtin_delete_aligned ( ThreadId tid, void* p, SizeT align )
 /* realloc always moves the block, as memcheck's does: it keeps the
    shadow record simple (one address, one stack: the realloc call's)
    and the cost is the copy, which the core's own realloc would mostly
-   pay anyway.  realloc(NULL, n) and realloc(p, 0) never get here. */
+   pay anyway.  realloc(NULL, n) never gets here; realloc(p, 0) does
+   from Valgrind 3.21 on, and does what the platform's realloc does
+   (pl_vgcompat.h), as memcheck does. */
 static void* pl_realloc ( ThreadId tid, void* p_old, SizeT new_szB )
 {
    if (p_old == NULL)
       return pl_malloc(tid, new_szB);
+   if (new_szB == 0) {
+      if (pl_realloc_zero_frees()) {
+         free_block(tid, p_old);
+         return NULL;
+      }
+      new_szB = 1;
+   }
 
    PL_Block* old = pl_shadow_lookup((Addr)p_old);
    if (old == NULL)

@@ -227,6 +227,25 @@ static void unsupported ( const HChar* file, const HChar* what )
    unsupported_seen = True;
 }
 
+/* A free-threaded interpreter (3.13t+) keeps its objects in mimalloc's
+   pages, not in malloc blocks, and refuses PYTHONMALLOC=malloc ("unknown
+   allocator") outright.  Until pyleak models those pages it must do no
+   harm: leave the interpreter's allocator as the user set it, run the
+   program unchanged, check the C blocks, and say once what it cannot
+   see. */
+static Bool ft_seen;
+
+static void free_threaded ( const HChar* file, const HChar* what )
+{
+   if (!unsupported_seen && VG_(clo_verbosity) > 0)
+      VG_(umsg)("pyleak: %s free-threaded in %s: its Python objects live"
+                " in mimalloc's pages, which pyleak does not model yet;"
+                " only C blocks are checked and the interpreter's"
+                " allocator is left as it is\n", what, file);
+   unsupported_seen = True;
+   ft_seen = True;
+}
+
 /* 3.13+: use the interpreter's own offsets.  Word indices into
    _Py_DebugOffsets (all uint64): cookie 0, version 1, free_threaded 2,
    runtime_state 3.., interpreter_state 6.., thread_state 19..,
@@ -334,8 +353,7 @@ static void examine ( const DebugInfo* di )
       /* A free-threaded build says so in the header's third word;
          its objects have another layout altogether. */
       if (got && VG_(memcmp)(w, "xdebugpy", 8) == 0 && w[2] != 0) {
-         VG_(strcat)(what, " free-threaded");
-         unsupported(file, what);
+         free_threaded(file, what);
          pl_elf_close(&f);
          return;
       }
@@ -420,6 +438,11 @@ UWord pl_python_pythonmalloc ( const HChar* client_value )
       allocator name anyway). */
    HChar user[64];
    Bool  whole;
+   /* The interpreter asks at start-up, maybe before any allocation
+      since its library was mapped: look at new objects first. */
+   pl_python_poll();
+   if (ft_seen)
+      return 0;
    user[0] = '\0';
    if (client_value != NULL)
       pl_rd_cstr((Addr)client_value, user, sizeof user, &whole);

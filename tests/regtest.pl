@@ -83,8 +83,8 @@ sub main {
         pythons  => read_pythons($top),
     );
     # @PYTHON@ in a case without `python: all`: the first listed interpreter.
-    $cfg{default_python} = $cfg{pythons} && @{ $cfg{pythons} }
-        ? $cfg{pythons}[0]{path} : 'python3';
+    my ($first) = grep { $_->{kind} ne 'freethreaded' } @{ $cfg{pythons} // [] };
+    $cfg{default_python} = $first ? $first->{path} : 'python3';
 
     my @runs = map { plan_vgtest_file($_, \%cfg) } map { vgtest_files($_) } @ARGV;
     if ($opt{jobs} > 1) {
@@ -135,9 +135,12 @@ sub command_path {
     return $cmd =~ m{/} ? File::Spec->rel2abs($cmd, $START_DIR) : $cmd;
 }
 
-# pythons.list: lines `PATH VERSION KIND` (KIND release|debug).  Returns a
-# list of {path, version, kind, tag}, or undef when there is no list (then
-# `python: all` cases are skipped).  An explicit --pythons must exist.
+# pythons.list: lines `PATH VERSION KIND` (KIND release|debug|freethreaded).
+# Returns a list of {path, version, kind, tag}, or undef when there is no
+# list (then `python:` cases are skipped).  An explicit --pythons must
+# exist.  Free-threaded interpreters run only the `python: freethreaded`
+# cases: pyleak leaves them unmodelled (their objects are in mimalloc's
+# pages), so the `python: all` expectations do not apply to them.
 sub read_pythons {
     my ($top) = @_;
     my $file = $opt{pythons};
@@ -153,12 +156,13 @@ sub read_pythons {
     while (my $line = <$fh>) {
         next if $line =~ /^\s*(#|$)/;
         my ($path, $version, $kind) = split ' ', $line;
-        if (!defined $kind || $kind !~ /^(release|debug)$/) {
-            print STDERR "regtest: $file:$.: expected `PATH VERSION release|debug'\n";
+        if (!defined $kind || $kind !~ /^(release|debug|freethreaded)$/) {
+            print STDERR "regtest: $file:$.: expected `PATH VERSION release|debug|freethreaded'\n";
             exit 2;
         }
-        # The tag names the run (foo@3.12, foo@3.11d) and its .exp variants.
-        my $tag = $version . ($kind eq 'debug' ? 'd' : '');
+        # The tag names the run (foo@3.12, foo@3.11d, foo@3.13t) and its
+        # .exp variants.
+        my $tag = $version . ($kind eq 'debug' ? 'd' : $kind eq 'freethreaded' ? 't' : '');
         # Two builds of one version (pyenv's 3.11 and Debian's) need
         # distinct names: the later one gets its install prefix's name,
         # e.g. 3.11-usr for /usr/bin/python3.11.
@@ -240,8 +244,8 @@ sub validate_vgtest {
         if defined $t->{memcheck_tolerance} && $t->{memcheck_tolerance} !~ /^\d+$/;
     die "$file: `exit_code:' must be a number 0..255\n"
         if defined $t->{exit_code} && !($t->{exit_code} =~ /^\d+$/ && $t->{exit_code} <= 255);
-    die "$file: `python:' must be `all'\n"
-        if defined $t->{python} && $t->{python} ne 'all';
+    die "$file: `python:' must be `all' or `freethreaded'\n"
+        if defined $t->{python} && $t->{python} !~ /^(all|freethreaded)$/;
     if (defined $t->{expect_fail}) {
         my %part = map { $_ => 1 } @PARTS;
         my @bad = grep { !$part{$_} } split /\s*,\s*/, $t->{expect_fail};
@@ -273,8 +277,11 @@ sub plan_vgtest_file {
         my $why = !$cfg->{pythons}        ? 'no pythons.list'
                 : !@{ $cfg->{pythons} }   ? 'pythons.list is empty'
                 :                           undef;
+        my $ft = $t->{python} eq 'freethreaded';
+        @interps = grep { ($_->{kind} eq 'freethreaded') == $ft } @{ $cfg->{pythons} // [] };
+        $why //= $ft ? 'no free-threaded interpreter in pythons.list'
+                     : 'only free-threaded interpreters in pythons.list' if !@interps;
         return { label => $label, t => $t, res => { skipped => $why } } if $why;
-        @interps = @{ $cfg->{pythons} };
     }
     return map {
         my $suffix = $_ ? "\@$_->{tag}" : '';

@@ -18,7 +18,12 @@
                    of the one well-formed frame) and nothing else.
 
    In every variant the program then leaks one 213-byte block in
-   leak_here(), which must be reported as usual, with the C stack. */
+   leak_here(), which must be reported as usual, with the C stack, and
+   prints the answer to getenv("PYTHONMALLOC"), the question a CPython
+   asks at start-up: pyleak answers "malloc" unless the interpreter is
+   free-threaded (FAKE_PY313T), whose allocator must be left alone (a
+   free-threaded CPython refuses PYTHONMALLOC=malloc and dies). */
+#include <stdio.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,8 +98,11 @@ static NOINLINE void leak_here(void)
 
 int main(void)
 {
+   const char *pm;
    build_fake_runtime();
    leak_here();
+   pm = getenv("PYTHONMALLOC");
+   printf("PYTHONMALLOC=%s\n", pm ? pm : "(unset)");
    clobber_stack();
    return 0;
 }
