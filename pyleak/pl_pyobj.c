@@ -264,15 +264,93 @@ static void datastack_dead ( Addr ts, void (*add)(Addr, Addr) )
    }
 }
 
+/* The free lists' place in the interpreter state is not published
+   (3.13's _Py_DebugOffsets leave them out), and it moves between builds
+   of one version: from 3.13 on, a debug build's PyConfig has one more
+   field (run_presite) before them, so they are 8 bytes later than in
+   the release builds the table was measured on.  Read at a wrong place,
+   "stale slots" would hide live references from the scan and
+   "free-listed keys tables" would be live objects scanned as dead:
+   false leaks.  So the place the table and the build say is checked
+   against the memory there: counts of at most 80, and every slot below
+   its count a list, resp. dict, object with no reference left.  If it
+   does not look right, a place nearby where both lists hold such
+   objects is searched for; with none, the free lists are left alone:
+   their stale slots then keep old objects reachable, which can hide a
+   leak but never invents one. */
+#define FREELIST_SEARCH 256             /* bytes either side of the table's */
+
+static Bool freelist_holds ( Addr arr, Addr count_at, Addr type, UInt* n )
+{
+   const PL_PyLayout* L = pl_py.lay;
+   if (!pl_rd32(count_at, n) || *n > FREELIST_SLOTS) return False;
+   for (UInt i = 0; i < *n; i++) {
+      ULong o, tp, rc;
+      if (!pl_rd64(arr + 8 * i, &o) || o == 0 || (o & 7) != 0
+          || !pl_rd64(o + L->ob_type, &tp) || tp != type
+          || !pl_rd64(o, &rc) || (UInt)rc != 0)
+         return False;
+   }
+   return True;
+}
+
+/* Do the free lists of INTERP sit D bytes from the table's place?
+   EVIDENCE: at least one object must be on the list or dict list. */
+static Bool freelist_shift_ok ( Addr interp, Long d, Bool evidence )
+{
+   const PL_PyLayout* L = pl_py.lay;
+   UInt nl, nd, nk;
+   return freelist_holds(interp + d + L->is_freelists[0].array,
+                         interp + d + L->is_freelists[0].count,
+                         pl_py.list_type, &nl)
+          && freelist_holds(interp + d + L->is_freelists[1].array,
+                            interp + d + L->is_freelists[1].count,
+                            pl_py.dict_type, &nd)
+          && pl_rd32(interp + d + L->is_freelists[2].count, &nk)
+          && nk <= FREELIST_SLOTS
+          && (!evidence || nl + nd > 0);
+}
+
+/* How far from the table's place the free lists of INTERP are. */
+static Bool freelist_shift ( Addr interp, /*OUT*/Long* d )
+{
+   static Addr last_interp;
+   static Long last_d;
+   if (pl_py.lay->is_freelists[0].array <= 0 || pl_py.list_type == 0
+       || pl_py.dict_type == 0)
+      return False;
+   Long expected = pl_py.debug_build && pl_py.lay->minor >= 13 ? 8 : 0;
+   if (interp == last_interp && freelist_shift_ok(interp, last_d, False)) {
+      *d = last_d;
+      return True;
+   }
+   if (freelist_shift_ok(interp, expected, False)) {
+      *d = expected;
+      return True;
+   }
+   for (Long k = 0; k <= FREELIST_SEARCH; k += 8)
+      for (Int sign = 1; sign >= -1; sign -= 2) {
+         Long c = expected + sign * k;
+         if ((k == 0 && sign < 0) || !freelist_shift_ok(interp, c, True))
+            continue;
+         last_interp = interp;
+         last_d      = c;
+         *d = c;
+         return True;
+      }
+   return False;
+}
+
 /* Free list K of interpreter INTERP: its slot array and how many
-   slots are in use.  False if the layout has none or the count is not
-   plausible. */
+   slots are in use.  False if the layout has none or it was not
+   found. */
 static Bool freelist ( Addr interp, Int k, /*OUT*/Addr* arr, /*OUT*/UInt* n )
 {
    const PL_PyLayout* L = pl_py.lay;
-   *arr = interp + L->is_freelists[k].array;
-   return L->is_freelists[k].array > 0
-          && pl_rd32(interp + L->is_freelists[k].count, n)
+   Long d;
+   if (!freelist_shift(interp, &d)) return False;
+   *arr = interp + d + L->is_freelists[k].array;
+   return pl_rd32(interp + d + L->is_freelists[k].count, n)
           && *n <= FREELIST_SLOTS;
 }
 

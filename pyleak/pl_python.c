@@ -199,12 +199,12 @@ Addr pl_py_walk_threads ( void (*on_interp)(Addr interp, void* opaque),
 enum { S_Runtime, S_PyVersion, S_CodeType, S_EvalFrame, S_NegRefcnt,
        S_ForgetRef, S_Initialize, S_TypeType, S_IsInitialized,
        S_GCIsEnabled, S_GCCollect, S_TupleType, S_ModuleType, S_DictType,
-       S_N };
+       S_ListType, S_N };
 static const HChar* const wanted[S_N] = {
    "_PyRuntime", "Py_Version", "PyCode_Type", "_PyEval_EvalFrameDefault",
    "_Py_NegativeRefcount", "_Py_ForgetReference", "Py_Initialize",
    "PyType_Type", "Py_IsInitialized", "PyGC_IsEnabled", "PyGC_Collect",
-   "PyTuple_Type", "PyModule_Type", "PyDict_Type"
+   "PyTuple_Type", "PyModule_Type", "PyDict_Type", "PyList_Type"
 };
 
 /*------------------------------------------------------------*/
@@ -376,6 +376,7 @@ static void examine ( const DebugInfo* di )
    pl_py.tuple_type  = SYM_ADDR(S_TupleType);
    pl_py.module_type = SYM_ADDR(S_ModuleType);
    pl_py.dict_type   = SYM_ADDR(S_DictType);
+   pl_py.list_type   = SYM_ADDR(S_ListType);
    if (sym[S_EvalFrame].def) {
       pl_py.eval_lo = sym[S_EvalFrame].sym.st_value + bias;
       pl_py.eval_hi = pl_py.eval_lo + sym[S_EvalFrame].sym.st_size;

@@ -116,6 +116,7 @@ typedef struct {
    Addr         tuple_type;    /* &PyTuple_Type */
    Addr         module_type;   /* &PyModule_Type */
    Addr         dict_type;     /* &PyDict_Type */
+   Addr         list_type;     /* &PyList_Type */
    Addr         eval_lo, eval_hi;   /* _PyEval_EvalFrameDefault */
    Addr         fn_is_initialized;  /* Py_IsInitialized, or 0 */
    Addr         fn_gc_is_enabled;   /* PyGC_IsEnabled, or 0 */
