@@ -75,6 +75,17 @@ pass: FAILED (stderr)
 1 passed, 1 failed, 0 skipped' ] || fail "failing --jobs=2 run said: $out"
 printf '%s\n' "$out" | grep -q '^    +   definitely lost: 10 bytes' || fail "--jobs=2: diff not shown: $out"
 
+# 2b. The same failure listed in --known-failures: skipped with its reason
+#     and details, exit status 0; a listed run that passes says so.
+printf '# comment\npass  the fake says 10 bytes\ngood  never failed\n' > "$tmp/known"
+out=$(cd "$tmp" && perl "$harness" --valgrind="$fake" --known-failures=known good.vgtest pass.vgtest 2>&1)
+rc=$?
+[ "$rc" -eq 0 ] || fail "known failure: exited $rc, expected 0"
+[ "$(printf '%s\n' "$out" | sed -n '1p;/^pass:/p;$p')" = 'good: ok (listed as a known failure: it can leave the list)
+pass: skipped (known failure: the fake says 10 bytes; failed in stderr)
+1 passed, 0 failed, 1 skipped' ] || fail "known failure run said: $out"
+printf '%s\n' "$out" | grep -q '^    +   definitely lost: 10 bytes' || fail "known failure: diff not shown: $out"
+
 # 3. No vg-in-place (and no --valgrind): one line, exit status 2.
 out=$(cd "$tmp" && perl "$harness" --top-builddir="$tmp" pass.vgtest 2>&1)
 rc=$?
