@@ -94,8 +94,15 @@ const Elf64_Shdr* pl_elf_section ( const PL_ElfFile* f, const HChar* name )
 void pl_elf_dynsyms ( const PL_ElfFile* f, const HChar* const* names, Int n_names,
                       /*OUT*/PL_ElfSym* out )
 {
+   pl_elf_syms(f, ".dynsym", names, n_names, out);
+}
+
+void pl_elf_syms ( const PL_ElfFile* f, const HChar* table,
+                   const HChar* const* names, Int n_names,
+                   /*OUT*/PL_ElfSym* out )
+{
    VG_(memset)(out, 0, n_names * sizeof(PL_ElfSym));
-   const Elf64_Shdr* ds = pl_elf_section(f, ".dynsym");
+   const Elf64_Shdr* ds = pl_elf_section(f, table);
    if (ds == NULL || ds->sh_link >= f->eh.e_shnum
        || ds->sh_entsize != sizeof(Elf64_Sym)
        || ds->sh_size > (64 << 20))

@@ -27,6 +27,10 @@ const Elf64_Shdr* pl_elf_section ( const PL_ElfFile* f, const HChar* name );
 /* Look N_NAMES names up in .dynsym in one pass (defined symbols only). */
 void pl_elf_dynsyms ( const PL_ElfFile* f, const HChar* const* names,
                       Int n_names, /*OUT*/PL_ElfSym* out );
+/* The same in another symbol table (".symtab": absent when stripped). */
+void pl_elf_syms ( const PL_ElfFile* f, const HChar* table,
+                   const HChar* const* names, Int n_names,
+                   /*OUT*/PL_ElfSym* out );
 /* Read SZ bytes at link-time address VADDR from the file's sections. */
 Bool pl_elf_read_vaddr ( const PL_ElfFile* f, Addr vaddr, void* buf,
                          SizeT sz );

@@ -2,18 +2,22 @@
    Copyright (C) 2026 the pyleak developers.  GPL-2.0-or-later.
 
    x86-64, non-free-threaded builds without Py_TRACE_REFS.  The same
-   offsets hold for release and Py_DEBUG builds of each version (the
-   debug build only changes the sizes of _PyRuntimeState and
-   PyInterpreterState, which pyleak does not use).  The values were
-   measured with offsetof() against each interpreter's own headers,
-   internal ones included, and checked at run time against the
-   interpreter's own view of its frames and line numbers (3.10.13,
-   3.11.2, 3.11.7, 3.12.1, 3.13.0).
+   offsets hold for release and Py_DEBUG builds of each version, but for
+   the free lists of 3.13+, which a debug build has 8 bytes later (its
+   PyConfig has one more field; pl_pyobj.c checks the free lists' place
+   against their contents anyway).  The values were measured with
+   offsetof() against each interpreter's own headers, internal ones
+   included, and checked at run time against the interpreter's own view
+   of its frames and line numbers (3.10.13, 3.11.2, 3.11.7, 3.12.1,
+   3.13.0; 3.13.18, 3.14.10 and 3.15.2 from Debian's headers).
 
-   3.13 publishes most of these offsets itself in _Py_DebugOffsets at
-   the start of _PyRuntime; pl_python.c overrides this table's values
-   with those when the header is present, so a later 3.13.x that
-   moves a field is still read correctly. */
+   3.13 and later publish most of these offsets themselves in
+   _Py_DebugOffsets at the start of _PyRuntime; pl_python.c overrides
+   this table's values with those (its index of that header is data
+   too, one per version), so a later 3.x.y that moves a field is still
+   read correctly.  What stays here is what they do not publish: the
+   free lists, the dict internals, the module and type dict slots, the
+   refcount encoding, the frame owner values. */
 
 #include "pub_tool_basics.h"
 #include "pl_python.h"
@@ -53,7 +57,7 @@ static const PL_PyLayout layout_310 = {
    PL_COMMON_OBJECT_FIELDS,
    .ascii_size = 48, .compact_size = 72, .uni_legacy_data = 72,
    .preheader_flags = 0,
-   .immortal = False,
+   .immortal = False, .rc_mask = ~0ULL,
    .dk_size = 8, .dk_log2_index_bytes = -1, .dk_kind = -1,
    .dk_nentries = 32, .dk_indices = 40,
    .fr_localsplus = -1, .co_nlocalsplus = -1, .co_localsplusnames = -1
@@ -74,7 +78,7 @@ static const PL_PyLayout layout_311 = {
    PL_COMMON_OBJECT_FIELDS,
    .ascii_size = 48, .compact_size = 72, .uni_legacy_data = 72,
    .preheader_flags = 0x10,                  /* MANAGED_DICT */
-   .immortal = False,
+   .immortal = False, .rc_mask = ~0ULL,
    PL_KEYS_311,
    .fr_localsplus = 72, .co_nlocalsplus = 76, .co_localsplusnames = 96,
 };
@@ -94,7 +98,7 @@ static const PL_PyLayout layout_312 = {
    PL_COMMON_OBJECT_FIELDS,
    .ascii_size = 40, .compact_size = 56, .uni_legacy_data = 56,
    .preheader_flags = 0x18,                  /* MANAGED_DICT|WEAKREF */
-   .immortal = True,
+   .immortal = True, .rc_mask = ~0ULL,
    PL_KEYS_311,
    .fr_localsplus = 72, .co_nlocalsplus = 72, .co_localsplusnames = 96,
 };
@@ -114,9 +118,59 @@ static const PL_PyLayout layout_313 = {
    PL_COMMON_OBJECT_FIELDS,
    .ascii_size = 40, .compact_size = 56, .uni_legacy_data = 56,
    .preheader_flags = 0x18,
-   .immortal = True,
+   .immortal = True, .rc_mask = ~0ULL,
    PL_KEYS_311,
    .fr_localsplus = 72, .co_nlocalsplus = 72, .co_localsplusnames = 96,
+};
+
+/* 3.14: the refcount word is split (32-bit count, 16-bit overflow,
+   16-bit flags: immortal when the count, signed, is negative); frames
+   hold _PyStackRefs; the entry frame of each C call into the
+   interpreter is owned by the interpreter (3); the free lists are
+   chains ({head, size}, offsets of 3.14.5+: 3.14.0-3.14.4's incremental
+   GC state was 24 bytes smaller, which the free-list search finds). */
+static const PL_PyLayout layout_314 = {
+   .name = "3.14", .minor = 14,
+   .rt_interp_head = 808, .is_next = 7272, .is_threads_head = 7344,
+   .is_freelists = { { 11472, 11480 }, { 11520, 11528 }, { 11536, 11544 } },
+   .freelists_linked = True, .freelists_all = 11120, .freelists_all_n = 39,
+   .ts_next = 8, .ts_thread_id = 152, .ts_datastack = 232,
+   .ts_frame = 72, .ts_cframe = -1, .cf_frame = -1,
+   .fr_code = 0, .fr_prev = 8, .fr_lasti = -1, .fr_instr = 56,
+   .fr_owner = 74, .owner_generator = 1, .owner_cstack = 3,
+   .co_firstlineno = 68, .co_filename = 112, .co_name = 120,
+   .co_qualname = 128, .co_linetable = 136, .co_code = -1,
+   .co_code_adaptive = 208, .co_firsttraceable = 192,
+   .linetable = PL_LineTable311,
+   PL_COMMON_OBJECT_FIELDS,
+   .ascii_size = 40, .compact_size = 56, .uni_legacy_data = 56,
+   .preheader_flags = 0x18,
+   .immortal = True, .rc_mask = 0xFFFFFFFFULL, .stackrefs = True,
+   PL_KEYS_311,
+   .fr_localsplus = 80, .co_nlocalsplus = 72, .co_localsplusnames = 96,
+};
+
+/* 3.15: as 3.14, with the thread state and the module object changed. */
+static const PL_PyLayout layout_315 = {
+   .name = "3.15", .minor = 15,
+   .rt_interp_head = 936, .is_next = 7264, .is_threads_head = 7336,
+   .is_freelists = { { 11464, 11472 }, { 11512, 11520 }, { 11528, 11536 } },
+   .freelists_linked = True, .freelists_all = 11096, .freelists_all_n = 41,
+   .ts_next = 8, .ts_thread_id = 176, .ts_datastack = 256,
+   .ts_frame = 72, .ts_cframe = -1, .cf_frame = -1,
+   .fr_code = 0, .fr_prev = 8, .fr_lasti = -1, .fr_instr = 56,
+   .fr_owner = 74, .owner_generator = 1, .owner_cstack = 3,
+   .co_firstlineno = 68, .co_filename = 112, .co_name = 120,
+   .co_qualname = 128, .co_linetable = 136, .co_code = -1,
+   .co_code_adaptive = 208, .co_firsttraceable = 192,
+   .linetable = PL_LineTable311,
+   PL_COMMON_OBJECT_FIELDS,
+   .md_name = 40,
+   .ascii_size = 40, .compact_size = 56, .uni_legacy_data = 56,
+   .preheader_flags = 0x18,
+   .immortal = True, .rc_mask = 0xFFFFFFFFULL, .stackrefs = True,
+   PL_KEYS_311,
+   .fr_localsplus = 80, .co_nlocalsplus = 72, .co_localsplusnames = 96,
 };
 
 const PL_PyLayout* pl_pylayout_for ( UInt minor )
@@ -126,6 +180,8 @@ const PL_PyLayout* pl_pylayout_for ( UInt minor )
    case 11: return &layout_311;
    case 12: return &layout_312;
    case 13: return &layout_313;
+   case 14: return &layout_314;
+   case 15: return &layout_315;
    default: return NULL;
    }
 }

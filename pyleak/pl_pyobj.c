@@ -129,18 +129,22 @@ static Bool debug_header ( Addr h )
      next header's prev (flag bits masked) is this header.  An
      untracked object (next == 0) has nothing to check.  A list's head
      sits in the interpreter's GC state, which need not be 8-aligned
-     (Debian's 3.13.5 has its generation heads at 4 mod 8), so only
-     4-byte alignment is asked of the next header. */
+     (3.13 has its generation heads at 4 mod 8: Debian's 3.13.5 ends
+     its lists there), so only 4-byte alignment is asked of the next
+     header. */
 static Bool header_ok ( Addr obj, Bool gc )
 {
-   ULong rc = *(const ULong*)obj;
+   ULong rc = *(const ULong*)obj & pl_py.lay->rc_mask;
    Bool immortal = pl_py.lay->immortal && rc < (1ULL << 32)
                    && (Int)(UInt)rc < 0;
    if (rc >= (1ULL << 23) && !immortal)
       return False;
    if (gc) {
       Addr  head = obj - 16;
-      ULong next = *(const ULong*)head, back;
+      /* Bit 0 of the next link is a flag: the object's space in
+         3.14.0-3.14.4's incremental GC, "unreachable" during a
+         collection in the others. */
+      ULong next = *(const ULong*)head & ~1ULL, back;
       if (next != 0
           && ((next & 3) != 0 || !pl_rd64(next + 8, &back)
               || (back & ~(ULong)3) != head))
@@ -294,21 +298,53 @@ static Bool freelist_holds ( Addr arr, Addr count_at, Addr type, UInt* n )
    return True;
 }
 
+/* 3.14+: a chain through the parked objects' first word, HEAD_AT the
+   first, SIZE_AT how many (a Py_ssize_t; -1 once the interpreter has
+   switched the list off); each node of type TYPE (0: any). */
+static Bool chain_holds ( Addr head_at, Addr size_at, Addr type, UInt* n )
+{
+   const PL_PyLayout* L = pl_py.lay;
+   ULong size, node, tp;
+   if (!pl_rd64(size_at, &size) || !pl_rd64(head_at, &node)
+       || ((Long)size < -1 || (Long)size > FREELIST_SLOTS))
+      return False;
+   *n = (Long)size < 0 ? 0 : (UInt)size;
+   for (UInt i = 0; i < *n; i++) {
+      if (node == 0 || (node & 7) != 0
+          || (type && (!pl_rd64(node + L->ob_type, &tp) || tp != type))
+          || !pl_rd64(node, &node))
+         return False;
+   }
+   return node == 0;
+}
+
+/* Free list K of INTERP, D bytes from the table's place: holds *N
+   objects of TYPE? */
+static Bool freelist_at ( Addr interp, Long d, Int k, Addr type, UInt* n )
+{
+   const PL_PyLayout* L = pl_py.lay;
+   Addr a = interp + d + L->is_freelists[k].array;
+   Addr c = interp + d + L->is_freelists[k].count;
+   return L->freelists_linked ? chain_holds(a, c, type, n)
+                              : freelist_holds(a, c, type, n);
+}
+
 /* Do the free lists of INTERP sit D bytes from the table's place?
    EVIDENCE: at least one object must be on the list or dict list. */
 static Bool freelist_shift_ok ( Addr interp, Long d, Bool evidence )
 {
    const PL_PyLayout* L = pl_py.lay;
    UInt nl, nd, nk;
-   return freelist_holds(interp + d + L->is_freelists[0].array,
-                         interp + d + L->is_freelists[0].count,
-                         pl_py.list_type, &nl)
-          && freelist_holds(interp + d + L->is_freelists[1].array,
-                            interp + d + L->is_freelists[1].count,
-                            pl_py.dict_type, &nd)
-          && pl_rd32(interp + d + L->is_freelists[2].count, &nk)
-          && nk <= FREELIST_SLOTS
-          && (!evidence || nl + nd > 0);
+   if (!freelist_at(interp, d, 0, pl_py.list_type, &nl)
+       || !freelist_at(interp, d, 1, pl_py.dict_type, &nd))
+      return False;
+   if (L->freelists_linked) {
+      if (!freelist_at(interp, d, 2, 0, &nk)) return False;
+   } else if (!pl_rd32(interp + d + L->is_freelists[2].count, &nk)
+              || nk > FREELIST_SLOTS) {
+      return False;
+   }
+   return !evidence || nl + nd > 0;
 }
 
 /* How far from the table's place the free lists of INTERP are. */
@@ -341,21 +377,31 @@ static Bool freelist_shift ( Addr interp, /*OUT*/Long* d )
    return False;
 }
 
-/* Free list K of interpreter INTERP: its slot array and how many
-   slots are in use.  False if the layout has none or it was not
-   found. */
+/* Free list K of interpreter INTERP: its slot array (3.14+: the first
+   parked object) and how many slots are in use (are parked).  False if
+   the layout has none or it was not found. */
 static Bool freelist ( Addr interp, Int k, /*OUT*/Addr* arr, /*OUT*/UInt* n )
 {
    const PL_PyLayout* L = pl_py.lay;
-   Long d;
+   Long  d;
+   ULong head;
    if (!freelist_shift(interp, &d)) return False;
    *arr = interp + d + L->is_freelists[k].array;
+   if (L->freelists_linked) {
+      if (!freelist_at(interp, d, k, 0, n) || !pl_rd64(*arr, &head))
+         return False;
+      *arr = (Addr)head;
+      return True;
+   }
    return pl_rd32(interp + d + L->is_freelists[k].count, n)
           && *n <= FREELIST_SLOTS;
 }
 
+/* Slot arrays keep stale pointers above their counts; chains (3.14+)
+   leave none behind. */
 static void freelists_dead ( Addr interp, void (*add)(Addr, Addr) )
 {
+   if (pl_py.lay->freelists_linked) return;
    for (Int k = 0; k < 3; k++) {
       Addr arr;
       UInt n;
@@ -373,6 +419,25 @@ static void keys_freelist ( Addr interp, void* addp )
    void (*add)(Addr) = (void (*)(Addr))addp;
    Addr arr;
    UInt n;
+   if (pl_py.lay->freelists_linked) {
+      /* 3.14+: every parked object's first word is its chain's link,
+         where its reference count was, so it no longer looks like an
+         object: each is added (by the object's address) as dead
+         memory, lists and tuples as much as keys tables. */
+      const PL_PyLayout* L = pl_py.lay;
+      Long d;
+      if (!freelist_shift(interp, &d)) return;
+      for (Int k = 0; k < L->freelists_all_n; k++) {
+         ULong node;
+         if (!pl_rd64(interp + d + L->freelists_all + 16 * k, &node))
+            continue;
+         for (UInt i = 0; node != 0 && (node & 7) == 0 && i < 100000; i++) {
+            add((Addr)node);
+            if (!pl_rd64(node, &node)) break;
+         }
+      }
+      return;
+   }
    if (!freelist(interp, 2, &arr, &n))
       return;
    for (UInt k = 0; k < n; k++) {

@@ -350,7 +350,7 @@ static UInt walk ( Addr ts, FrameKey* keys, UInt max )
    UInt limit = 2 * max + 16;
    for (UInt guard = 0; f && n < max && guard < limit; guard++) {
       if (!pl_readable(f, frame_span)) break;
-      Addr code = FIELD64(f, L->fr_code);
+      Addr code = pl_stackref_obj(L, FIELD64(f, L->fr_code));
       Addr prev = FIELD64(f, L->fr_prev);
       Long off  = -1;
       Bool keep = True;
@@ -403,8 +403,10 @@ static Bool find_local ( Addr ts, void* opaque )
    UInt  n;
    for (UInt guard = 0; f && guard < 10000; guard++) {
       Addr lo = f + L->fr_localsplus;
-      if (!pl_rd64(f + L->fr_code, &code) || !pl_rd32(code + L->co_nlocalsplus, &n))
+      if (!pl_rd64(f + L->fr_code, &code)
+          || !pl_rd32(pl_stackref_obj(L, code) + L->co_nlocalsplus, &n))
          return False;
+      code = pl_stackref_obj(L, code);
       if (q->a >= lo && q->a < lo + 8 * (ULong)n && n < (1u << 20)) {
          HChar var[96] = "?";
          UInt i = (q->a - lo) / 8;

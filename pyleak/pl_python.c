@@ -222,7 +222,7 @@ void pl_python_note_new_object ( void ) { pending = True; }
 static void unsupported ( const HChar* file, const HChar* what )
 {
    if (!unsupported_seen && VG_(clo_verbosity) > 0)
-      VG_(umsg)("pyleak: %s in %s is not supported (3.10 to 3.13 are);"
+      VG_(umsg)("pyleak: %s in %s is not supported (3.10 to 3.15 are);"
                 " its objects are checked as plain C blocks\n", what, file);
    unsupported_seen = True;
 }
@@ -246,47 +246,94 @@ static void free_threaded ( const HChar* file, const HChar* what )
    ft_seen = True;
 }
 
-/* 3.13+: use the interpreter's own offsets.  Word indices into
-   _Py_DebugOffsets (all uint64): cookie 0, version 1, free_threaded 2,
-   runtime_state 3.., interpreter_state 6.., thread_state 19..,
-   interpreter_frame 28.., code_object 34.., pyobject 44..,
-   type_object 46..  Returns False when the header is not usable. */
+/* 3.13+: the interpreter's own offsets.  _Py_DebugOffsets is a struct
+   of uint64 words whose members move between versions (3.14 and 3.15
+   added some in the middle), so where each member pyleak reads sits is
+   data: one index per version, measured against each version's
+   pycore_debug_offsets.h.  Each group opens with its structure's size,
+   and every offset taken must lie inside it. */
+typedef struct {
+   UInt minor, words;               /* the header's length in words */
+   UChar rt_size, rt_interp_head;
+   UChar is_size, is_next, is_threads_head;
+   UChar ts_size, ts_next, ts_frame, ts_thread_id, ts_datastack;
+   UChar fr_size, fr_prev, fr_code, fr_instr, fr_localsplus, fr_owner;
+   UChar co_size, co_filename, co_name, co_qualname, co_linetable,
+         co_firstlineno, co_localsplusnames, co_code_adaptive;
+   UChar ob_size, ob_type;
+   UChar tp_size, tp_name, tp_flags;
+} DebugOffsetsIndex;
+
+static const DebugOffsetsIndex debug_offsets_index[] = {
+   { 13, 73,  3, 5,  6, 8, 9,  19, 21, 23, 24, 26,
+     28, 29, 30, 31, 32, 33,  34, 35, 36, 37, 38, 39, 41, 43,
+     44, 45,  46, 47, 49 },
+   { 14, 95,  3, 5,  6, 8, 9,  22, 24, 26, 27, 29,
+     31, 32, 33, 34, 35, 36,  39, 40, 41, 42, 43, 44, 46, 48,
+     50, 51,  52, 53, 55 },
+   { 15, 111, 3, 5,  6, 8, 9,  22, 24, 26, 30, 32,
+     39, 40, 41, 42, 43, 44,  47, 48, 49, 50, 51, 52, 54, 56,
+     58, 59,  60, 61, 63 },
+};
+#define PL_DEBUG_OFFSETS_MAX_WORDS 128
+
+/* W: the header's words (at least X->words of them).  Fills
+   layout_from_debug_offsets from the table for 3.MINOR and the header;
+   False when the header is not usable. */
 static Bool apply_debug_offsets ( const ULong* w, ULong section_size,
-                                  /*OUT*/Bool* free_threaded )
+                                  UInt minor )
 {
-   if (VG_(memcmp)(w, "xdebugpy", 8) != 0) return False;
-   *free_threaded = w[2] != 0;
-   if (w[3] != section_size) return False;      /* runtime_state.size */
-   PL_PyLayout* L = &layout_from_debug_offsets;
-   *L = *pl_pylayout_for(13);
-   /* Plausibility: every offset lies inside its structure. */
-   if (w[5] >= w[3] || w[8] >= w[6] || w[9] >= w[6]
-       || w[21] >= w[19] || w[23] >= w[19] || w[24] >= w[19]
-       || w[29] >= w[28] || w[30] >= w[28] || w[31] >= w[28]
-       || w[33] >= w[28] || w[35] >= w[34] || w[36] >= w[34]
-       || w[37] >= w[34] || w[38] >= w[34] || w[39] >= w[34]
-       || w[43] > w[34] || w[45] >= w[44] || w[47] >= w[46]
-       || w[49] >= w[46])
+   const DebugOffsetsIndex* x = NULL;
+   for (UInt k = 0; k < sizeof debug_offsets_index / sizeof *x; k++)
+      if (debug_offsets_index[k].minor == minor)
+         x = &debug_offsets_index[k];
+   if (x == NULL || VG_(memcmp)(w, "xdebugpy", 8) != 0
+       || ((w[1] >> 16) & 0xff) != minor)
       return False;
-   L->rt_interp_head  = w[5];
-   L->is_next         = w[8];
-   L->is_threads_head = w[9];
-   L->ts_next         = w[21];
-   L->ts_frame        = w[23];
-   L->ts_thread_id    = w[24];
-   L->fr_prev         = w[29];
-   L->fr_code         = w[30];
-   L->fr_instr        = w[31];
-   L->fr_owner        = w[33];
-   L->co_filename     = w[35];
-   L->co_name         = w[36];
-   L->co_qualname     = w[37];
-   L->co_linetable    = w[38];
-   L->co_firstlineno  = w[39];
-   L->co_code_adaptive = w[43];
-   L->ob_type         = w[45];
-   L->tp_name         = w[47];
-   L->tp_flags        = w[49];
+   if (w[x->rt_size] != section_size) return False;
+   PL_PyLayout* L = &layout_from_debug_offsets;
+   *L = *pl_pylayout_for(minor);
+   /* Plausibility: every offset lies inside its structure (the
+      adaptive bytecode may start right at the end of the code object:
+      it is its trailing array). */
+#  define INSIDE(m, sz)  (w[x->m] < w[x->sz])
+   if (!(INSIDE(rt_interp_head, rt_size) && INSIDE(is_next, is_size)
+         && INSIDE(is_threads_head, is_size) && INSIDE(ts_next, ts_size)
+         && INSIDE(ts_frame, ts_size) && INSIDE(ts_thread_id, ts_size)
+         && INSIDE(ts_datastack, ts_size) && INSIDE(fr_prev, fr_size)
+         && INSIDE(fr_code, fr_size) && INSIDE(fr_instr, fr_size)
+         && INSIDE(fr_owner, fr_size) && w[x->fr_localsplus] <= w[x->fr_size]
+         && INSIDE(co_filename, co_size) && INSIDE(co_name, co_size)
+         && INSIDE(co_qualname, co_size) && INSIDE(co_linetable, co_size)
+         && INSIDE(co_firstlineno, co_size)
+         && INSIDE(co_localsplusnames, co_size)
+         && w[x->co_code_adaptive] <= w[x->co_size]
+         && INSIDE(ob_type, ob_size) && INSIDE(tp_name, tp_size)
+         && INSIDE(tp_flags, tp_size)))
+      return False;
+#  undef INSIDE
+   L->rt_interp_head   = w[x->rt_interp_head];
+   L->is_next          = w[x->is_next];
+   L->is_threads_head  = w[x->is_threads_head];
+   L->ts_next          = w[x->ts_next];
+   L->ts_frame         = w[x->ts_frame];
+   L->ts_thread_id     = w[x->ts_thread_id];
+   L->ts_datastack     = w[x->ts_datastack];
+   L->fr_prev          = w[x->fr_prev];
+   L->fr_code          = w[x->fr_code];
+   L->fr_instr         = w[x->fr_instr];
+   L->fr_localsplus    = w[x->fr_localsplus];
+   L->fr_owner         = w[x->fr_owner];
+   L->co_filename      = w[x->co_filename];
+   L->co_name          = w[x->co_name];
+   L->co_qualname      = w[x->co_qualname];
+   L->co_linetable     = w[x->co_linetable];
+   L->co_firstlineno   = w[x->co_firstlineno];
+   L->co_localsplusnames = w[x->co_localsplusnames];
+   L->co_code_adaptive = w[x->co_code_adaptive];
+   L->ob_type          = w[x->ob_type];
+   L->tp_name          = w[x->tp_name];
+   L->tp_flags         = w[x->tp_flags];
    return True;
 }
 
@@ -346,10 +393,9 @@ static void examine ( const DebugInfo* di )
       return;
    }
    if (minor >= 13) {
-      ULong w[60];
-      Bool  ft = False;
-      Bool  got = rt_sec->sh_size >= sizeof w
-                  && pl_elf_read(&f, rt_sec->sh_offset, w, sizeof w);
+      ULong w[PL_DEBUG_OFFSETS_MAX_WORDS];
+      SizeT n = rt_sec->sh_size < sizeof w ? rt_sec->sh_size : sizeof w;
+      Bool  got = n >= 3 * 8 && pl_elf_read(&f, rt_sec->sh_offset, w, n);
       /* A free-threaded build says so in the header's third word;
          its objects have another layout altogether. */
       if (got && VG_(memcmp)(w, "xdebugpy", 8) == 0 && w[2] != 0) {
@@ -357,7 +403,8 @@ static void examine ( const DebugInfo* di )
          pl_elf_close(&f);
          return;
       }
-      if (!got || !apply_debug_offsets(w, rt_sec->sh_size, &ft)) {
+      if (!got || n < sizeof w
+          || !apply_debug_offsets(w, rt_sec->sh_size, minor)) {
          VG_(strcat)(what, " without usable _Py_DebugOffsets");
          unsupported(file, what);
          pl_elf_close(&f);
@@ -380,6 +427,20 @@ static void examine ( const DebugInfo* di )
    if (sym[S_EvalFrame].def) {
       pl_py.eval_lo = sym[S_EvalFrame].sym.st_value + bias;
       pl_py.eval_hi = pl_py.eval_lo + sym[S_EvalFrame].sym.st_size;
+   }
+   /* GCC moves the eval loop's rarely taken paths (3.14's specialised
+      calls into C among them) to a function of their own; the loop is
+      both, or allocations from one call site would differ by where in
+      it the call came from. */
+   {
+      static const HChar* const cold_name[1] =
+         { "_PyEval_EvalFrameDefault.cold" };
+      PL_ElfSym cold;
+      pl_elf_syms(&f, ".symtab", cold_name, 1, &cold);
+      if (cold.def && cold.sym.st_size > 0) {
+         pl_py.cold_lo = cold.sym.st_value + bias;
+         pl_py.cold_hi = pl_py.cold_lo + cold.sym.st_size;
+      }
    }
    /* What the preload calls before the finalize-time check. */
    pl_py.fn_is_initialized = SYM_ADDR(S_IsInitialized);
@@ -419,6 +480,27 @@ void pl_python_poll ( void )
       VG_(addToXA)(examined, &e);
       examine(di);
    }
+}
+
+Bool pl_py_in_eval_named ( Addr ip )
+{
+   static struct { Addr ip; Bool yes; } seen[512];
+   if (pl_py_in_eval(ip)) return True;
+   if (!pl_py.found || pl_py.eval_lo == 0) return False;
+   UInt h = (UInt)(ip >> 2) % 512;
+   if (seen[h].ip == ip) return seen[h].yes;
+   const HChar* fn;
+   Bool yes = VG_(get_fnname)(VG_(current_DiEpoch)(), ip, &fn)
+              && VG_(strcmp)(fn, "_PyEval_EvalFrameDefault.cold") == 0;
+   if (yes) {
+      /* One function is one range: what lies between two of its
+         addresses is its too. */
+      if (pl_py.cold_lo == 0 || ip < pl_py.cold_lo) pl_py.cold_lo = ip;
+      if (ip + 1 > pl_py.cold_hi) pl_py.cold_hi = ip + 1;
+   }
+   seen[h].ip  = ip;
+   seen[h].yes = yes;
+   return yes;
 }
 
 /*------------------------------------------------------------*/

@@ -41,6 +41,14 @@ typedef struct {
       stale.  Tuples and floats chain their free lists through the
       objects themselves and leave nothing stale. */
    struct { Int array, count; } is_freelists[3];
+   /* 3.14+: the free lists are chains through the parked objects' first
+      word instead, {head pointer, Py_ssize_t size} at the same
+      offsets, and leave no stale slots. */
+   Bool   freelists_linked;
+   /* ... and all of the interpreter's free lists (floats, tuples by
+      size, slices, ... as well) are one array of such chains: its
+      offset in PyInterpreterState and how many there are. */
+   Int    freelists_all, freelists_all_n;
    Int    ts_next;
    Int    ts_thread_id;        /* == pthread_self() == guest FS base */
    Int    ts_datastack;        /* 3.11+: datastack_chunk, followed by
@@ -95,8 +103,22 @@ typedef struct {
       fr_localsplus; co_nlocalsplus (int) of them, named by the tuple
       co_localsplusnames. */
    Int    fr_localsplus, co_nlocalsplus, co_localsplusnames;
-   Bool   immortal;            /* 3.12+: low 32 refcount bits all 1 */
+   Bool   immortal;            /* 3.12+: the low 32 bits of the
+                                  refcount word, signed, are negative */
+   ULong  rc_mask;             /* the refcount word's count bits: all
+                                  of them, or the low 32 (3.14+, whose
+                                  high half holds flags) */
+   /* 3.14+: frame fields and locals are _PyStackRefs, object pointers
+      with tag bits (low 2); tag 3 is a tagged int, not a pointer. */
+   Bool   stackrefs;
 } PL_PyLayout;
+
+/* The object a frame field holds (0: none, or a tagged int). */
+static inline Addr pl_stackref_obj ( const PL_PyLayout* L, ULong v )
+{
+   if (!L->stackrefs) return (Addr)v;
+   return (v & 3) == 3 ? 0 : (Addr)(v & ~3ULL);
+}
 
 /* The table for 3.MINOR, or NULL if pyleak does not support it. */
 const PL_PyLayout* pl_pylayout_for ( UInt minor );
@@ -118,6 +140,8 @@ typedef struct {
    Addr         dict_type;     /* &PyDict_Type */
    Addr         list_type;     /* &PyList_Type */
    Addr         eval_lo, eval_hi;   /* _PyEval_EvalFrameDefault */
+   Addr         cold_lo, cold_hi;   /* its cold part, split off by the
+                                       compiler (.symtab only), or 0 */
    Addr         fn_is_initialized;  /* Py_IsInitialized, or 0 */
    Addr         fn_gc_is_enabled;   /* PyGC_IsEnabled, or 0 */
    Addr         fn_gc_collect;      /* PyGC_Collect, or 0 */
@@ -129,6 +153,17 @@ typedef struct {
 } PL_Python;
 
 extern PL_Python pl_py;
+
+/* Is IP in the evaluation loop (either part, as far as known)? */
+static inline Bool pl_py_in_eval ( Addr ip )
+{
+   return (ip >= pl_py.eval_lo && ip < pl_py.eval_hi)
+          || (ip >= pl_py.cold_lo && ip < pl_py.cold_hi);
+}
+/* The same, also asking the debug info for the cold part's name when
+   the symbol table did not give it (a stripped interpreter whose
+   symbols are in a separate debug file): slower, for reports. */
+Bool pl_py_in_eval_named ( Addr ip );
 
 /* Called on every allocation: looks at newly loaded objects when the
    core has read some since the last call.  Cheap when nothing is new. */
@@ -207,9 +242,11 @@ Int  pl_pyobj_text_offset ( Addr obj, Addr tp );
    dict-keys free lists, which keep the address of every object they
    ever handed out.  The scan leaves them out of the roots. */
 void pl_pyobj_dead_ranges ( void (*add)(Addr lo, Addr hi) );
-/* Call ADD(block) for each block the interpreter keeps for reuse whose
-   contents are stale (the dict-keys free list's tables): such a block
-   is scanned like a dead object. */
+/* Call ADD(addr) for each block the interpreter keeps for reuse whose
+   contents are stale (the dict-keys free list's tables; from 3.14 on
+   every parked object of every free list, ADDR then being the object's
+   address inside its block): such a block is scanned like a dead
+   object. */
 void pl_pyobj_dead_blocks ( void (*add)(Addr blk) );
 /* Bytes of CPython debug-hook headers (PYTHONMALLOC=malloc_debug, and
    what a debug build allocates before it reads PYTHONMALLOC) at the

@@ -239,7 +239,7 @@ static UInt native_cut ( const IPs* x )
    const Addr* ips = x->ips;
    UInt n = x->n;
    UInt m = 0;
-   while (m < n && !(ips[m] >= pl_py.eval_lo && ips[m] < pl_py.eval_hi))
+   while (m < n && !pl_py_in_eval_named(ips[m]))
       m++;
    /* With no eval loop in sight (a short --num-callers), the same rule
       on what there is: the extension's frames, when interpreter glue

@@ -243,6 +243,15 @@ static Bool dict_values_pointer ( Addr w, Addr d )
    return False;
 }
 
+/* 3.14+: a frame's slots are _PyStackRefs, an object's address with
+   tag bits; tag 1 marks a reference the frame does not own (borrowed or
+   deferred), and is still how the frame holds the object. */
+static Bool stackref_pointer ( Addr w, Int i )
+{
+   return pl_py.found && pl_py.lay->stackrefs && (w & 3) == 1
+          && is_obj_ref(i, w - 1);
+}
+
 /* Root phase: a word found in a root, a reachable block (PRIOR_DEF)
    or a possible block (!PRIOR_DEF). */
 static void mark_from ( Addr w, Bool prior_def )
@@ -262,6 +271,7 @@ static void mark_from ( Addr w, Bool prior_def )
       bytes or str object's text (pl_pyobj_text_offset). */
    Addr d = sc_blocks[i]->data;
    Bool start = w == d || is_obj_ref(i, w) || dict_values_pointer(w, d)
+                || stackref_pointer(w, i)
                 || (ex->hook_off && w == d + ex->hook_off)
                 || (ex->text_off && w == d + ex->text_off)
                 || aligned_alloc_pointer(w, i);
@@ -626,6 +636,7 @@ static Bool refcount_unexplained ( Int i )
    ULong rc;
    if (!pl_rd64(sc_blocks[i]->data + sc_extra[i].obj_off, &rc))
       return False;
+   rc &= pl_py.lay->rc_mask;
    if (pl_py.lay->immortal && (Int)(UInt)rc < 0)
       return False;
    return (Long)rc > (Long)sc_internal[i];
@@ -673,10 +684,17 @@ static void group_lost ( void )
 /*------------------------------------------------------------*/
 
 /* A block the interpreter keeps for reuse, its contents stale. */
+/* A is a block the interpreter keeps for reuse, or (3.14+) a parked
+   object's address inside one: references to it look like references
+   to an object even though its first word no longer says so. */
 static void mark_dead_block ( Addr a )
 {
    Int i = find_block(a);
-   if (i >= 0) sc_extra[i].dead = 1;
+   if (i < 0) return;
+   sc_extra[i].dead = 1;
+   Addr d = sc_blocks[i]->data;
+   if (sc_extra[i].obj_off == NO_OBJ && a > d && a - d < NO_OBJ)
+      sc_extra[i].obj_off = (UChar)(a - d);
 }
 
 void pl_scan ( /*OUT*/PL_ScanResult* res )

@@ -181,7 +181,7 @@ static void learn ( const Addr* ips, const Addr* sps, UInt n, Bool ended,
 
 static inline Bool in_eval ( Addr ip )
 {
-   return ip >= pl_py.eval_lo && ip < pl_py.eval_hi;
+   return pl_py_in_eval(ip);
 }
 
 /* Walk at most MAX frames with the frame sizes; stop after an

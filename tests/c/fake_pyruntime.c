@@ -3,7 +3,8 @@
    Py_Version in .dynsym -- the program is linked with -rdynamic) but are
    not one pyleak may read as such.  One source, one variant per -D:
 
-   FAKE_PY314      Py_Version says 3.14: unsupported, said in one line.
+   FAKE_PY316      Py_Version says 3.16 (a pre-release newer than the
+                   newest supported): unsupported, said in one line.
    FAKE_PY313T     3.13 whose _Py_DebugOffsets say free-threaded:
                    unsupported, said in one line.
    FAKE_OLD        .PyRuntime without Py_Version and not 3.10's size: an
@@ -32,8 +33,8 @@
 #define RT_WORDS 128
 #define USED __attribute__((used))
 
-#if defined(FAKE_PY314)
-USED const unsigned long Py_Version = 0x030e00f0;
+#if defined(FAKE_PY316)
+USED const unsigned long Py_Version = 0x031000a1;
 #elif defined(FAKE_PY313T)
 USED const unsigned long Py_Version = 0x030d00f0;
 #elif defined(FAKE_GARBAGE312)
