@@ -60,7 +60,8 @@ static const PL_PyLayout layout_310 = {
    .immortal = False, .rc_mask = ~0ULL,
    .dk_size = 8, .dk_log2_index_bytes = -1, .dk_kind = -1,
    .dk_nentries = 32, .dk_indices = 40,
-   .fr_localsplus = -1, .co_nlocalsplus = -1, .co_localsplusnames = -1
+   .fr_localsplus = -1, .co_nlocalsplus = -1, .co_localsplusnames = -1,
+   .tuple_items = 24
 };
 
 static const PL_PyLayout layout_311 = {
@@ -81,6 +82,7 @@ static const PL_PyLayout layout_311 = {
    .immortal = False, .rc_mask = ~0ULL,
    PL_KEYS_311,
    .fr_localsplus = 72, .co_nlocalsplus = 76, .co_localsplusnames = 96,
+   .tuple_items = 24,
 };
 
 static const PL_PyLayout layout_312 = {
@@ -101,6 +103,7 @@ static const PL_PyLayout layout_312 = {
    .immortal = True, .rc_mask = ~0ULL,
    PL_KEYS_311,
    .fr_localsplus = 72, .co_nlocalsplus = 72, .co_localsplusnames = 96,
+   .tuple_items = 24,
 };
 
 static const PL_PyLayout layout_313 = {
@@ -121,6 +124,7 @@ static const PL_PyLayout layout_313 = {
    .immortal = True, .rc_mask = ~0ULL,
    PL_KEYS_311,
    .fr_localsplus = 72, .co_nlocalsplus = 72, .co_localsplusnames = 96,
+   .tuple_items = 24,
 };
 
 /* 3.14: the refcount word is split (32-bit count, 16-bit overflow,
@@ -148,6 +152,7 @@ static const PL_PyLayout layout_314 = {
    .immortal = True, .rc_mask = 0xFFFFFFFFULL, .stackrefs = True,
    PL_KEYS_311,
    .fr_localsplus = 80, .co_nlocalsplus = 72, .co_localsplusnames = 96,
+   .tuple_items = 32,
 };
 
 /* 3.15: as 3.14, with the thread state and the module object changed. */
@@ -171,6 +176,7 @@ static const PL_PyLayout layout_315 = {
    .immortal = True, .rc_mask = 0xFFFFFFFFULL, .stackrefs = True,
    PL_KEYS_311,
    .fr_localsplus = 80, .co_nlocalsplus = 72, .co_localsplusnames = 96,
+   .tuple_items = 32,
 };
 
 const PL_PyLayout* pl_pylayout_for ( UInt minor )

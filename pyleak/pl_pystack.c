@@ -410,9 +410,9 @@ static Bool find_local ( Addr ts, void* opaque )
       if (q->a >= lo && q->a < lo + 8 * (ULong)n && n < (1u << 20)) {
          HChar var[96] = "?";
          UInt i = (q->a - lo) / 8;
-         /* The names tuple: ob_refcnt, ob_type, ob_size, items. */
+         /* The names tuple's items. */
          if (pl_rd64(code + L->co_localsplusnames, &names)
-             && pl_rd64(names + 24 + 8 * (ULong)i, &name))
+             && pl_rd64(names + L->tuple_items + 8 * (ULong)i, &name))
             pl_py_str(name, var, sizeof var);
          CodeInfo ci;
          Bool ok = code_info(code, &ci);

@@ -103,6 +103,8 @@ typedef struct {
       fr_localsplus; co_nlocalsplus (int) of them, named by the tuple
       co_localsplusnames. */
    Int    fr_localsplus, co_nlocalsplus, co_localsplusnames;
+   Int    tuple_items;         /* ob_item in a tuple: 24, or 32 from
+                                  3.14 on (a tuple caches its hash) */
    Bool   immortal;            /* 3.12+: the low 32 bits of the
                                   refcount word, signed, are negative */
    ULong  rc_mask;             /* the refcount word's count bits: all
