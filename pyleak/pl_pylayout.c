@@ -127,56 +127,49 @@ static const PL_PyLayout layout_313 = {
    .tuple_items = 24,
 };
 
-/* 3.14: the refcount word is split (32-bit count, 16-bit overflow,
-   16-bit flags: immortal when the count, signed, is negative); frames
-   hold _PyStackRefs; the entry frame of each C call into the
-   interpreter is owned by the interpreter (3); the free lists are
-   chains ({head, size}, offsets of 3.14.5+: 3.14.0-3.14.4's incremental
-   GC state was 24 bytes smaller, which the free-list search finds). */
+/* 3.14 and later: the refcount word is split (32-bit count, 16-bit
+   overflow, 16-bit flags: immortal when the count, signed, is
+   negative); frames hold _PyStackRefs; the entry frame of each C call
+   into the interpreter is owned by the interpreter (3); a tuple caches
+   its hash; the free lists are chains ({head, size}). */
+#define PL_COMMON_314                                                  \
+   .freelists_linked = True,                                           \
+   .ts_next = 8, .ts_frame = 72, .ts_cframe = -1, .cf_frame = -1,      \
+   .fr_code = 0, .fr_prev = 8, .fr_lasti = -1, .fr_instr = 56,         \
+   .fr_owner = 74, .owner_generator = 1, .owner_cstack = 3,            \
+   .co_firstlineno = 68, .co_filename = 112, .co_name = 120,           \
+   .co_qualname = 128, .co_linetable = 136, .co_code = -1,             \
+   .co_code_adaptive = 208, .co_firsttraceable = 192,                  \
+   .linetable = PL_LineTable311,                                       \
+   .ascii_size = 40, .compact_size = 56, .uni_legacy_data = 56,        \
+   .preheader_flags = 0x18,                                            \
+   .immortal = True, .rc_mask = 0xFFFFFFFFULL, .stackrefs = True,      \
+   PL_KEYS_311,                                                        \
+   .fr_localsplus = 80, .co_nlocalsplus = 72, .co_localsplusnames = 96, \
+   .tuple_items = 32
+
+/* Free-list offsets of 3.14.5+: 3.14.0-3.14.4's incremental GC state
+   was 24 bytes smaller, which the free-list search finds. */
 static const PL_PyLayout layout_314 = {
    .name = "3.14", .minor = 14,
    .rt_interp_head = 808, .is_next = 7272, .is_threads_head = 7344,
    .is_freelists = { { 11472, 11480 }, { 11520, 11528 }, { 11536, 11544 } },
-   .freelists_linked = True, .freelists_all = 11120, .freelists_all_n = 39,
-   .ts_next = 8, .ts_thread_id = 152, .ts_datastack = 232,
-   .ts_frame = 72, .ts_cframe = -1, .cf_frame = -1,
-   .fr_code = 0, .fr_prev = 8, .fr_lasti = -1, .fr_instr = 56,
-   .fr_owner = 74, .owner_generator = 1, .owner_cstack = 3,
-   .co_firstlineno = 68, .co_filename = 112, .co_name = 120,
-   .co_qualname = 128, .co_linetable = 136, .co_code = -1,
-   .co_code_adaptive = 208, .co_firsttraceable = 192,
-   .linetable = PL_LineTable311,
+   .freelists_all = 11120, .freelists_all_n = 39,
+   .ts_thread_id = 152, .ts_datastack = 232,
    PL_COMMON_OBJECT_FIELDS,
-   .ascii_size = 40, .compact_size = 56, .uni_legacy_data = 56,
-   .preheader_flags = 0x18,
-   .immortal = True, .rc_mask = 0xFFFFFFFFULL, .stackrefs = True,
-   PL_KEYS_311,
-   .fr_localsplus = 80, .co_nlocalsplus = 72, .co_localsplusnames = 96,
-   .tuple_items = 32,
+   PL_COMMON_314
 };
 
-/* 3.15: as 3.14, with the thread state and the module object changed. */
+/* 3.15: the thread state and the module object changed. */
 static const PL_PyLayout layout_315 = {
    .name = "3.15", .minor = 15,
    .rt_interp_head = 936, .is_next = 7264, .is_threads_head = 7336,
    .is_freelists = { { 11464, 11472 }, { 11512, 11520 }, { 11528, 11536 } },
-   .freelists_linked = True, .freelists_all = 11096, .freelists_all_n = 41,
-   .ts_next = 8, .ts_thread_id = 176, .ts_datastack = 256,
-   .ts_frame = 72, .ts_cframe = -1, .cf_frame = -1,
-   .fr_code = 0, .fr_prev = 8, .fr_lasti = -1, .fr_instr = 56,
-   .fr_owner = 74, .owner_generator = 1, .owner_cstack = 3,
-   .co_firstlineno = 68, .co_filename = 112, .co_name = 120,
-   .co_qualname = 128, .co_linetable = 136, .co_code = -1,
-   .co_code_adaptive = 208, .co_firsttraceable = 192,
-   .linetable = PL_LineTable311,
+   .freelists_all = 11096, .freelists_all_n = 41,
+   .ts_thread_id = 176, .ts_datastack = 256,
    PL_COMMON_OBJECT_FIELDS,
    .md_name = 40,
-   .ascii_size = 40, .compact_size = 56, .uni_legacy_data = 56,
-   .preheader_flags = 0x18,
-   .immortal = True, .rc_mask = 0xFFFFFFFFULL, .stackrefs = True,
-   PL_KEYS_311,
-   .fr_localsplus = 80, .co_nlocalsplus = 72, .co_localsplusnames = 96,
-   .tuple_items = 32,
+   PL_COMMON_314
 };
 
 const PL_PyLayout* pl_pylayout_for ( UInt minor )
