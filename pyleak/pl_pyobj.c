@@ -377,31 +377,23 @@ static Bool freelist_shift ( Addr interp, /*OUT*/Long* d )
    return False;
 }
 
-/* Free list K of interpreter INTERP: its slot array (3.14+: the first
-   parked object) and how many slots are in use (are parked).  False if
-   the layout has none or it was not found. */
+/* Free list K of interpreter INTERP, a slot array (up to 3.13): the
+   array and how many slots are in use.  False if the layout has none
+   or it was not found. */
 static Bool freelist ( Addr interp, Int k, /*OUT*/Addr* arr, /*OUT*/UInt* n )
 {
    const PL_PyLayout* L = pl_py.lay;
-   Long  d;
-   ULong head;
-   if (!freelist_shift(interp, &d)) return False;
+   Long d;
+   if (L->freelists_linked || !freelist_shift(interp, &d)) return False;
    *arr = interp + d + L->is_freelists[k].array;
-   if (L->freelists_linked) {
-      if (!freelist_at(interp, d, k, 0, n) || !pl_rd64(*arr, &head))
-         return False;
-      *arr = (Addr)head;
-      return True;
-   }
    return pl_rd32(interp + d + L->is_freelists[k].count, n)
           && *n <= FREELIST_SLOTS;
 }
 
 /* Slot arrays keep stale pointers above their counts; chains (3.14+)
-   leave none behind. */
+   leave none behind (freelist() says no). */
 static void freelists_dead ( Addr interp, void (*add)(Addr, Addr) )
 {
-   if (pl_py.lay->freelists_linked) return;
    for (Int k = 0; k < 3; k++) {
       Addr arr;
       UInt n;
