@@ -45,6 +45,7 @@
 static const PL_PyLayout layout_310 = {
    .name = "3.10", .minor = 10,
    .rt_interp_head = 32, .is_next = 0, .is_threads_head = 8,
+   .is_modules = -1,
    .is_freelists = { { 10040, 10680 }, { 10688, 11328 }, { 11336, 11976 } },
    .ts_next = 8, .ts_thread_id = 176, .ts_datastack = -1,
    .ts_frame = 24, .ts_cframe = -1, .cf_frame = -1,
@@ -67,6 +68,7 @@ static const PL_PyLayout layout_310 = {
 static const PL_PyLayout layout_311 = {
    .name = "3.11", .minor = 11,
    .rt_interp_head = 40, .is_next = 0, .is_threads_head = 16,
+   .is_modules = -1,
    .is_freelists = { { 3872, 4512 }, { 4520, 5160 }, { 5168, 5808 } },
    .ts_next = 8, .ts_thread_id = 152, .ts_datastack = 296,
    .ts_frame = -1, .ts_cframe = 56, .cf_frame = 8,
@@ -88,6 +90,7 @@ static const PL_PyLayout layout_311 = {
 static const PL_PyLayout layout_312 = {
    .name = "3.12", .minor = 12,
    .rt_interp_head = 40, .is_next = 0, .is_threads_head = 72,
+   .is_modules = -1,
    .is_freelists = { { 270072, 270712 }, { 270736, 272016 }, { 271376, 272020 } },
    .ts_next = 8, .ts_thread_id = 136, .ts_datastack = 232,
    .ts_frame = -1, .ts_cframe = 56, .cf_frame = 0,
@@ -109,6 +112,7 @@ static const PL_PyLayout layout_312 = {
 static const PL_PyLayout layout_313 = {
    .name = "3.13", .minor = 13,
    .rt_interp_head = 632, .is_next = 7264, .is_threads_head = 7344,
+   .is_modules = -1,
    .is_freelists = { { 11208, 11848 }, { 11856, 12496 }, { 12504, 13144 } },
    .ts_next = 8, .ts_thread_id = 152, .ts_datastack = 232,
    .ts_frame = 72, .ts_cframe = -1, .cf_frame = -1,
@@ -153,6 +157,7 @@ static const PL_PyLayout layout_313 = {
 static const PL_PyLayout layout_314 = {
    .name = "3.14", .minor = 14,
    .rt_interp_head = 808, .is_next = 7272, .is_threads_head = 7344,
+   .is_modules = -1,
    .is_freelists = { { 11472, 11480 }, { 11520, 11528 }, { 11536, 11544 } },
    .freelists_all = 11120, .freelists_all_n = 39,
    .ts_thread_id = 152, .ts_datastack = 232,
@@ -164,6 +169,7 @@ static const PL_PyLayout layout_314 = {
 static const PL_PyLayout layout_315 = {
    .name = "3.15", .minor = 15,
    .rt_interp_head = 936, .is_next = 7264, .is_threads_head = 7336,
+   .is_modules = -1,
    .is_freelists = { { 11464, 11472 }, { 11512, 11520 }, { 11528, 11536 } },
    .freelists_all = 11096, .freelists_all_n = 41,
    .ts_thread_id = 176, .ts_datastack = 256,

@@ -255,7 +255,7 @@ static void free_threaded ( const HChar* file, const HChar* what )
 typedef struct {
    UInt minor, words;               /* the header's length in words */
    UChar rt_size, rt_interp_head;
-   UChar is_size, is_next, is_threads_head;
+   UChar is_size, is_next, is_threads_head, is_modules;
    UChar ts_size, ts_next, ts_frame, ts_thread_id, ts_datastack;
    UChar fr_size, fr_prev, fr_code, fr_instr, fr_localsplus, fr_owner;
    UChar co_size, co_filename, co_name, co_qualname, co_linetable,
@@ -265,13 +265,13 @@ typedef struct {
 } DebugOffsetsIndex;
 
 static const DebugOffsetsIndex debug_offsets_index[] = {
-   { 13, 73,  3, 5,  6, 8, 9,  19, 21, 23, 24, 26,
+   { 13, 73,  3, 5,  6, 8, 9, 11,  19, 21, 23, 24, 26,
      28, 29, 30, 31, 32, 33,  34, 35, 36, 37, 38, 39, 41, 43,
      44, 45,  46, 47, 49 },
-   { 14, 95,  3, 5,  6, 8, 9,  22, 24, 26, 27, 29,
+   { 14, 95,  3, 5,  6, 8, 9, 12,  22, 24, 26, 27, 29,
      31, 32, 33, 34, 35, 36,  39, 40, 41, 42, 43, 44, 46, 48,
      50, 51,  52, 53, 55 },
-   { 15, 111, 3, 5,  6, 8, 9,  22, 24, 26, 30, 32,
+   { 15, 111, 3, 5,  6, 8, 9, 12,  22, 24, 26, 30, 32,
      39, 40, 41, 42, 43, 44,  47, 48, 49, 50, 51, 52, 54, 56,
      58, 59,  60, 61, 63 },
 };
@@ -298,7 +298,8 @@ static Bool apply_debug_offsets ( const ULong* w, ULong section_size,
       it is its trailing array). */
 #  define INSIDE(m, sz)  (w[x->m] < w[x->sz])
    if (!(INSIDE(rt_interp_head, rt_size) && INSIDE(is_next, is_size)
-         && INSIDE(is_threads_head, is_size) && INSIDE(ts_next, ts_size)
+         && INSIDE(is_threads_head, is_size) && INSIDE(is_modules, is_size)
+         && INSIDE(ts_next, ts_size)
          && INSIDE(ts_frame, ts_size) && INSIDE(ts_thread_id, ts_size)
          && INSIDE(ts_datastack, ts_size) && INSIDE(fr_prev, fr_size)
          && INSIDE(fr_code, fr_size) && INSIDE(fr_instr, fr_size)
@@ -315,6 +316,7 @@ static Bool apply_debug_offsets ( const ULong* w, ULong section_size,
    L->rt_interp_head   = w[x->rt_interp_head];
    L->is_next          = w[x->is_next];
    L->is_threads_head  = w[x->is_threads_head];
+   L->is_modules       = w[x->is_modules];
    L->ts_next          = w[x->ts_next];
    L->ts_frame         = w[x->ts_frame];
    L->ts_thread_id     = w[x->ts_thread_id];

@@ -49,6 +49,10 @@ typedef struct {
       size, slices, ... as well) are one array of such chains: its
       offset in PyInterpreterState and how many there are. */
    Int    freelists_all, freelists_all_n;
+   /* 3.13+ (published): the interpreter's sys.modules dict, scanned
+      before the rest of the runtime so that what a module keeps is
+      found through the module first; -1 where not published. */
+   Int    is_modules;
    Int    ts_next;
    Int    ts_thread_id;        /* == pthread_self() == guest FS base */
    Int    ts_datastack;        /* 3.11+: datastack_chunk, followed by

@@ -580,6 +580,21 @@ static void scan_register ( ThreadId tid, const HChar* regname, UWord val )
    }
 }
 
+/* Each interpreter's sys.modules first (where published, 3.13+): the
+   marking tree then reaches what modules keep through the modules,
+   before the interpreter's caches of borrowed pointers elsewhere in its
+   state (3.14's come before its modules) can be the first path. */
+static void scan_modules_root ( Addr interp, void* unused )
+{
+   Addr a = interp + pl_py.lay->is_modules;
+   scan_root(a, a + sizeof(Addr));
+}
+
+static Bool no_thread ( Addr ts, void* unused )
+{
+   return False;
+}
+
 static void scan_roots ( void )
 {
    Int n_starts;
@@ -590,6 +605,8 @@ static void scan_roots ( void )
       Int i = find_block(dead_lo[d]);
       if (i >= 0) sc_extra[i].has_dead = 1;
    }
+   if (pl_py.found && pl_py.lay->is_modules >= 0)
+      (void)pl_py_walk_threads(scan_modules_root, no_thread, NULL);
    for (Int i = 0; i < n_starts; i++) {
       NSegment const* seg = VG_(am_find_nsegment)(starts[i]);
       if (seg == NULL || !is_root_segment(seg))
