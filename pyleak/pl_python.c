@@ -290,7 +290,8 @@ static Bool apply_debug_offsets ( const ULong* w, ULong section_size,
    if (x == NULL || VG_(memcmp)(w, "xdebugpy", 8) != 0
        || ((w[1] >> 16) & 0xff) != minor)
       return False;
-   if (w[x->rt_size] != section_size) return False;
+   if (w[x->rt_size] != section_size || section_size < 8 * (ULong)x->words)
+      return False;
    PL_PyLayout* L = &layout_from_debug_offsets;
    *L = *pl_pylayout_for(minor);
    /* Plausibility: every offset lies inside its structure (the
