@@ -439,15 +439,10 @@ static void keys_freelist ( Addr interp, void* addp )
    }
 }
 
-static Bool no_thread ( Addr ts, void* add )
-{
-   return False;                              /* nothing per thread */
-}
-
 void pl_pyobj_dead_blocks ( void (*add)(Addr blk) )
 {
    if (pl_py.found)
-      (void)pl_py_walk_threads(keys_freelist, no_thread, (void*)add);
+      (void)pl_py_walk_threads(keys_freelist, NULL, (void*)add);
 }
 
 static void interp_dead ( Addr interp, void* add )

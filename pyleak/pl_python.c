@@ -184,8 +184,8 @@ Addr pl_py_walk_threads ( void (*on_interp)(Addr interp, void* opaque),
    if (!pl_rd64(pl_py.runtime + L->rt_interp_head, &interp)) return 0;
    for (Int ni = 0; interp && ni < 256; ni++) {
       if (on_interp) on_interp(interp, opaque);
-      ULong t;
-      if (!pl_rd64(interp + L->is_threads_head, &t)) return 0;
+      ULong t = 0;
+      if (on_thread && !pl_rd64(interp + L->is_threads_head, &t)) return 0;
       for (Int nt = 0; t && nt < 100000; nt++) {
          if (on_thread(t, opaque)) return t;
          if (!pl_rd64(t + L->ts_next, &t)) break;

@@ -184,9 +184,9 @@ void pl_python_before_exec ( const HChar* path );  /* execve's path */
 UWord pl_python_pythonmalloc ( const HChar* user_value );
 
 /* Walk the runtime's interpreters and their thread states (guarded,
-   bounded): ON_INTERP (may be NULL) for each interpreter, ON_THREAD for
-   each thread state until it returns True; returns that thread state,
-   or 0. */
+   bounded): ON_INTERP (may be NULL) for each interpreter, ON_THREAD (may
+   be NULL: interpreters only) for each thread state until it returns
+   True; returns that thread state, or 0. */
 Addr pl_py_walk_threads ( void (*on_interp)(Addr interp, void* opaque),
                           Bool (*on_thread)(Addr ts, void* opaque),
                           void* opaque );

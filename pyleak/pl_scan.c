@@ -590,11 +590,6 @@ static void scan_modules_root ( Addr interp, void* unused )
    scan_root(a, a + sizeof(Addr));
 }
 
-static Bool no_thread ( Addr ts, void* unused )
-{
-   return False;
-}
-
 static void scan_roots ( void )
 {
    Int n_starts;
@@ -606,7 +601,7 @@ static void scan_roots ( void )
       if (i >= 0) sc_extra[i].has_dead = 1;
    }
    if (pl_py.found && pl_py.lay->is_modules >= 0)
-      (void)pl_py_walk_threads(scan_modules_root, no_thread, NULL);
+      (void)pl_py_walk_threads(scan_modules_root, NULL, NULL);
    for (Int i = 0; i < n_starts; i++) {
       NSegment const* seg = VG_(am_find_nsegment)(starts[i]);
       if (seg == NULL || !is_root_segment(seg))
