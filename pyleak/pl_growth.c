@@ -43,6 +43,7 @@ static HChar* prev_label;
 static UInt   n_checkpoints;
 
 PL_Growth pl_last_growth;
+Bool      pl_checkpoint_showing;
 
 static Word cmp_gkey ( const void* key, const void* elem )
 {
@@ -80,10 +81,32 @@ static OSet* entries_of ( PL_Record** recs, UInt n )
       }
       if (recs[i]->kind < e->kind)   /* PL_Kind: lost kinds first */
          e->kind = recs[i]->kind;
-      e->bytes  += pl_record_bytes(recs[i]);
+      ULong b = pl_record_bytes(recs[i]);
+      if (e->rep == NULL || b > pl_record_bytes(e->rep))
+         e->rep = recs[i];
+      e->bytes  += b;
       e->blocks += pl_record_blocks(recs[i]);
    }
    return set;
+}
+
+/* For each entry in SHOWN: the Python objects of all the records of
+   its group (a group is a stack; the scan may have split it by kind
+   or by retainer). */
+static void merge_types ( OSet* cur, PL_Record** recs, UInt n )
+{
+   for (UInt i = 0; i < n; i++) {
+      if (recs[i]->py_types == NULL) continue;
+      GKey k = { recs[i]->where, recs[i]->py_stack };
+      GEntry* e = VG_(OSetGen_Lookup)(cur, &k);
+      if (e == NULL || e->merged == NULL) continue;
+      if (e->merged->py_types == NULL)
+         e->merged->py_types = VG_(newXA)(VG_(malloc), "pl.growth.types",
+                                          VG_(free), sizeof(PL_TypeCount));
+      for (Word j = 0; j < VG_(sizeXA)(recs[i]->py_types); j++)
+         VG_(addToXA)(e->merged->py_types,
+                      VG_(indexXA)(recs[i]->py_types, j));
+   }
 }
 
 static const HChar* ordinal ( UInt n )
@@ -107,6 +130,20 @@ static void pp_entry ( const GEntry* e )
              e->bytes, e->blocks,
              e->blocks == 1 ? "is" : "are", pl_kind_text[e->kind],
              e->streak, e->streak == 1 ? "" : "s");
+   /* What the objects are and what keeps them: a growing cache is
+      found by its name, not by the line that fills it. */
+   if (e->merged && e->merged->py_types) {
+      HChar types[512];
+      pl_record_types_text(e->merged, types, sizeof types);
+      VG_(umsg)("   Python objects: %s\n", types);
+   }
+   if (e->rep && e->rep->path) {
+      VG_(umsg)("   retained by: ");
+      for (Word j = 0; j < VG_(sizeXA)(e->rep->path); j++)
+         VG_(umsg)("%s%s", j ? " -> " : "",
+                   *(HChar**)VG_(indexXA)(e->rep->path, j));
+      VG_(umsg)("\n");
+   }
    pl_pp_pystack(e->py_stack);
    VG_(pp_ExeContext)(e->where);
    VG_(umsg)("\n");
@@ -116,9 +153,10 @@ void pl_checkpoint ( ThreadId tid, const HChar* label, UInt min_runs )
 {
    PL_Record** recs;
    UInt        n;
+   pl_checkpoint_showing = min_runs > 0 && prev != NULL;
    OSet* rset = pl_records_now(&recs, &n);
+   pl_checkpoint_showing = False;
    OSet* cur  = entries_of(recs, n);
-   pl_records_free(rset, recs, n);
    n_checkpoints++;
 
    /* Differences and streaks. */
@@ -163,6 +201,10 @@ void pl_checkpoint ( ThreadId tid, const HChar* label, UInt min_runs )
             pl_last_growth.records++;
          }
       VG_(ssort)(shown, n_shown, sizeof(GEntry*), cmp_growth);
+      for (UInt i = 0; i < n_shown; i++)
+         shown[i]->merged = VG_(calloc)("pl.growth.merged", 1,
+                                        sizeof(PL_Record));
+      merge_types(cur, recs, n);
    }
 
    Bool verbose = VG_(clo_verbosity) > 0;
@@ -204,6 +246,18 @@ void pl_checkpoint ( ThreadId tid, const HChar* label, UInt min_runs )
    pl_json_add_checkpoint(label, prev ? (prev_label ? prev_label : "")
                                       : NULL,
                           min_runs, shown, n_shown, n_supp);
+   /* The records go now; the entries stay as the next one's previous
+      checkpoint, without them. */
+   for (UInt i = 0; i < n_shown; i++) {
+      if (shown[i]->merged->py_types)
+         VG_(deleteXA)(shown[i]->merged->py_types);
+      VG_(free)(shown[i]->merged);
+      shown[i]->merged = NULL;
+   }
+   VG_(OSetGen_ResetIter)(cur);
+   while ((e = VG_(OSetGen_Next)(cur)) != NULL)
+      e->rep = NULL;
+   pl_records_free(rset, recs, n);
    VG_(free)(shown);
 
    if (prev) VG_(OSetGen_Destroy)(prev);

@@ -322,6 +322,12 @@ typedef struct {
    ULong       bytes, blocks;        /* live now */
    Long        d_bytes, d_blocks;    /* since the previous checkpoint */
    UInt        streak;               /* checkpoints in a row it grew at */
+   /* Valid during its own checkpoint only (the records are freed at
+      its end): its largest record, whose retention path it shows, and
+      for a shown entry a record whose py_types are those of all of
+      the group's records. */
+   const PL_Record* rep;
+   PL_Record*  merged;
 } PL_GrowthRec;
 
 /* What the latest checkpoint showed, for PYLEAK_COUNT_GROWTH. */
@@ -331,6 +337,9 @@ extern PL_Growth pl_last_growth;
 /* Take a checkpoint labelled LABEL (may be NULL) and show the records
    grown at each of the last MIN_RUNS checkpoints (0: show nothing). */
 void pl_checkpoint ( ThreadId tid, const HChar* label, UInt min_runs );
+/* True during a checkpoint that shows growth (its scan needs the
+   retainers of reachable objects). */
+extern Bool pl_checkpoint_showing;
 void pl_json_add_checkpoint ( const HChar* label, const HChar* since,
                               UInt min_runs, PL_GrowthRec** recs,
                               UInt n, UInt n_suppressed );

@@ -256,6 +256,19 @@ static XArray* open_check ( const HChar* when, const HChar* label,
 /* A checkpoint: "when": "checkpoint", "since" the previous one's label
    (null at the first), "min_runs", and in "growth" the records shown,
    each with its growth and what is live now. */
+/* A reachable record's retainer and retention path, as members. */
+static void put_retention ( XArray* xa, const PL_Record* r )
+{
+   VG_(xaprintf)(xa, ", \"retained_by\": ");
+   pl_json_put_str(xa, pl_retain_name(r->retainer));
+   VG_(xaprintf)(xa, ", \"retention_path\": [");
+   for (Word j = 0; j < VG_(sizeXA)(r->path); j++) {
+      if (j) VG_(xaprintf)(xa, ", ");
+      pl_json_put_str(xa, *(HChar**)VG_(indexXA)(r->path, j));
+   }
+   VG_(xaprintf)(xa, "]");
+}
+
 void pl_json_add_checkpoint ( const HChar* label, const HChar* since,
                               UInt min_runs, PL_GrowthRec** recs, UInt n,
                               UInt n_suppressed )
@@ -275,6 +288,13 @@ void pl_json_add_checkpoint ( const HChar* label, const HChar* since,
                     i ? "," : "", pl_kind_name[g->kind], g->d_bytes,
                     g->d_blocks, g->bytes, g->blocks, g->streak);
       put_stacks(xa, g->where, g->py_stack);
+      if (g->merged && g->merged->py_types) {
+         VG_(xaprintf)(xa, ", \"py_types\": {");
+         pl_record_types_json(g->merged, xa);
+         VG_(xaprintf)(xa, "}");
+      }
+      if (g->rep && g->rep->path)
+         put_retention(xa, g->rep);
       VG_(xaprintf)(xa, "}");
    }
    VG_(xaprintf)(xa, "]}");
@@ -335,16 +355,8 @@ void pl_json_add_check ( PL_When when, const HChar* label,
       VG_(xaprintf)(xa, ", \"py_types\": {");
       pl_record_types_json(r, xa);
       VG_(xaprintf)(xa, "}");
-      if (r->path) {
-         VG_(xaprintf)(xa, ", \"retained_by\": ");
-         pl_json_put_str(xa, pl_retain_name(r->retainer));
-         VG_(xaprintf)(xa, ", \"retention_path\": [");
-         for (Word j = 0; j < VG_(sizeXA)(r->path); j++) {
-            if (j) VG_(xaprintf)(xa, ", ");
-            pl_json_put_str(xa, *(HChar**)VG_(indexXA)(r->path, j));
-         }
-         VG_(xaprintf)(xa, "]");
-      }
+      if (r->path)
+         put_retention(xa, r);
       VG_(xaprintf)(xa, "}");
    }
    VG_(xaprintf)(xa, "]}");

@@ -330,7 +330,11 @@ static inline Addr obj_addr ( const PL_ScanResult* s, Int i )
 
 Bool pl_retain_wanted ( void )
 {
-   return pl_kind_reported(PL_KReachablePy) || pl_clo_json_file != NULL;
+   /* A checkpoint that shows growth names the retainer of growing
+      reachable objects whatever --show-leak-kinds says: growth of
+      every kind is shown. */
+   return pl_kind_reported(PL_KReachablePy) || pl_clo_json_file != NULL
+          || pl_checkpoint_showing;
 }
 
 void pl_retain_compute ( PL_ScanResult* s )

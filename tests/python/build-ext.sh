@@ -1,23 +1,26 @@
 #!/bin/sh
-# Build the leaky test extension tests/python/ext/leakext.c for every
-# interpreter in a pythons.list file.
+# Build a one-file CPython extension for every interpreter in a
+# pythons.list file: by default the leaky test extension
+# tests/python/ext/leakext.c; the quick start's demo builds
+# examples/demo/quotes.c with it too.
 #
-# usage: sh build-ext.sh PYTHONS_LIST OUTDIR
+# usage: sh build-ext.sh PYTHONS_LIST OUTDIR [SOURCE.c]
 #
 # PYTHONS_LIST has lines "PATH X.Y release|debug" (blank lines and lines
 # starting with # are ignored).  For each interpreter, sysconfig's INCLUDEPY
-# and EXT_SUFFIX are asked for and OUTDIR/leakext$EXT_SUFFIX is compiled.
+# and EXT_SUFFIX are asked for and OUTDIR/NAME$EXT_SUFFIX is compiled, NAME
+# being the source's name without .c (the module's name).
 # Interpreters sharing an EXT_SUFFIX get one build (the first one listed
 # wins).  An interpreter that cannot be run, or whose Python.h is missing, is
 # skipped with a message on stderr.  A module is rebuilt only when
-# leakext.c is newer than it.  Exits non-zero if a compile fails.
+# its source is newer than it.  Exits non-zero if a compile fails.
 # CC (default gcc) and EXTRA_CFLAGS may be set in the environment.
 
 set -u
 
 me=build-ext.sh
-if [ $# -ne 2 ]; then
-    echo "usage: sh $me PYTHONS_LIST OUTDIR" >&2
+if [ $# -ne 2 ] && [ $# -ne 3 ]; then
+    echo "usage: sh $me PYTHONS_LIST OUTDIR [SOURCE.c]" >&2
     exit 2
 fi
 list=$1
@@ -28,7 +31,9 @@ case $0 in
     *) scriptdir=. ;;
 esac
 scriptdir=$(cd "$scriptdir" && pwd) || exit 2
-src=$scriptdir/ext/leakext.c
+src=${3:-$scriptdir/ext/leakext.c}
+mod=${src##*/}
+mod=${mod%.c}
 
 if [ ! -r "$list" ]; then
     echo "$me: cannot read $list" >&2
@@ -79,7 +84,7 @@ print(sysconfig.get_config_var("EXT_SUFFIX") or "")' </dev/null) || {
         continue
     fi
     seen="$seen$suffix "
-    so=$outdir/leakext$suffix
+    so=$outdir/$mod$suffix
     if [ -f "$so" ] && [ -z "$(find "$src" -newer "$so" 2>/dev/null)" ]; then
         continue                        # up to date
     fi
