@@ -22,6 +22,7 @@
 #include "pub_tool_execontext.h"
 #include "pub_tool_hashtable.h"
 #include "pub_tool_oset.h"
+#include "pub_tool_tooliface.h"
 #include "pub_tool_xarray.h"
 
 #define PL_VERSION "0.1.0"
@@ -72,6 +73,11 @@ void      pl_shadow_release ( PL_Block* b );
 PL_Block* pl_shadow_lookup ( Addr data );
 /* A Python object at OP is (re)initialised by thread TID. */
 void      pl_shadow_renew ( ThreadId tid, Addr op );
+/* The interpreter sets the reference count of the object at OP to 1
+   (pl_newref.c): a reused free-list object gets this moment's stacks. */
+void      pl_shadow_renew_reused ( ThreadId tid, Addr op );
+/* The instrumentation that sees those stores (pl_newref.c). */
+IRSB*     pl_newref_instrument ( IRSB* bb, const VexGuestLayout* layout );
 /* All live blocks, sorted by address; *n gets the count.  The caller
    frees the array with VG_(free). */
 PL_Block** pl_shadow_sorted ( UInt* n );

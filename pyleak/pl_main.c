@@ -2,10 +2,13 @@
    requests and exit.
    Copyright (C) 2026 the pyleak developers.  GPL-2.0-or-later.
 
-   pyleak adds no instrumentation to the client's code: everything it
-   knows comes from the replaced allocator (pl_intercept.c) and from
-   reading memory at leak-check time (pl_scan.c).  That is why it runs
-   at close to the speed of --tool=none. */
+   pyleak adds almost no instrumentation to the client's code:
+   everything it knows comes from the replaced allocator
+   (pl_intercept.c) and from reading memory at leak-check time
+   (pl_scan.c).  That is why it runs at close to the speed of
+   --tool=none.  The one exception is in the Python interpreter's own
+   code, where the stores that give a reused object a new life are
+   watched (pl_newref.c). */
 
 #include "pub_tool_basics.h"
 #include "pub_tool_gdbserver.h"
@@ -517,7 +520,7 @@ static IRSB* pl_instrument ( VgCallbackClosure* closure, IRSB* bb,
                              const VexArchInfo* archinfo_host,
                              IRType gWordTy, IRType hWordTy )
 {
-   return bb;          /* no instrumentation: see the comment on top */
+   return pl_newref_instrument(bb, layout);   /* see the comment on top */
 }
 
 static void pl_pre_clo_init ( void )

@@ -107,14 +107,44 @@ static const TypeNode* type_info ( Addr tp )
    return t;
 }
 
-/* The debug hooks' header: size (big-endian), API id, 7 x 0xFD. */
-static Bool debug_header ( Addr h )
+/* Whether the object at OP, whose reference count the interpreter is
+   setting to 1, can be one reused from a free list: its type (the word
+   after the count, kept from its previous life) is a static type of
+   the interpreter, ready, of PyType_Type, with a GC header exactly
+   when GC says so.  Called outside scans (no type table): a small
+   cache of the answers keeps it cheap. */
+Bool pl_pyobj_reusable ( Addr op, Bool gc )
+{
+   static struct { Addr tp; Bool gc, yes; } cache[64];
+   const PL_PyLayout* L = pl_py.lay;
+   Addr tp = *(const Addr*)(op + L->ob_type);
+   if (tp < 4096 || (tp & 7) != 0) return False;
+   UInt h = (UInt)(tp >> 3) % 64;
+   if (cache[h].tp == tp && cache[h].gc == gc) return cache[h].yes;
+   ULong meta, flags;
+   Bool yes = is_static(tp)
+              && pl_rd64(tp + L->ob_type, &meta) && meta == pl_py.type_type
+              && pl_rd64(tp + L->tp_flags, &flags)
+              && (flags & TPFLAGS_READY)
+              && ((flags & TPFLAGS_HAVE_GC) != 0) == gc;
+   cache[h].tp = tp;
+   cache[h].gc = gc;
+   cache[h].yes = yes;
+   return yes;
+}
+
+/* The debug hooks' header: size (big-endian), API id, 7 x 0xFD; the
+   size must be PAYLOAD, what the block holds inside this layer. */
+static Bool debug_header ( Addr h, SizeT payload )
 {
    const UChar* p = (const UChar*)h;
    if (p[8] != 'r' && p[8] != 'm' && p[8] != 'o') return False;
    for (Int i = 9; i < 16; i++)
       if (p[i] != 0xFD) return False;
-   return True;
+   ULong size = 0;
+   for (Int i = 0; i < 8; i++)
+      size = size << 8 | p[i];
+   return size == payload;
 }
 
 /* A type pointer in the right place is not enough: a block of
@@ -156,7 +186,10 @@ static Bool header_ok ( Addr obj, Bool gc )
 SizeT pl_pyobj_hook_offset ( const PL_Block* b )
 {
    SizeT off = 0, n = b->szB;
-   while (n >= 24 + 16 && debug_header(b->data + off)) {
+   /* Each layer adds a 16-byte header and an 8-byte tail, and its
+      header gives the size of what it holds: a raw allocation of a
+      few bytes (an argv copy) is recognised as well as an object. */
+   while (n >= 24 && debug_header(b->data + off, n - 24)) {
       off += 16;
       n   -= 24;
    }

@@ -506,6 +506,43 @@ Bool pl_py_in_eval_named ( Addr ip )
    return yes;
 }
 
+/* The C API's call protocol, through which the evaluation loop reaches
+   a callable: which of these lie between the loop and the callee
+   depends on how far the loop has specialised the call instruction
+   (the first run of a line goes through the generic path, later runs
+   call the callee more directly), not on the program.  By name, with
+   the compiler's suffixes (.lto_priv.0, .constprop.0, .cold) ignored:
+   the prefixes below name the protocol's functions on 3.10-3.15. */
+static const HChar* const call_glue[] = {
+   "PyObject_Call",          /* PyObject_Call, PyObject_CallObject, ... */
+   "_PyObject_Call",         /* _PyObject_Call, _PyObject_Call_Prepend */
+   "PyObject_Vectorcall",    /* PyObject_Vectorcall, ...Dict, ...Method */
+   "_PyObject_Vectorcall",   /* _PyObject_VectorcallTstate */
+   "_PyObject_MakeTpCall",
+   "_PyObject_FastCall",     /* _PyObject_FastCallDictTstate */
+   "_Py_VectorCall",         /* 3.14+: _Py_VectorCall..._StackRefSteal */
+   "_PyFunction_Vectorcall",
+   NULL
+};
+
+Bool pl_py_is_call_glue ( Addr ip )
+{
+   static struct { Addr ip; Bool yes; } seen[512];
+   if (!pl_py.found || ip < pl_py.text_lo || ip >= pl_py.text_hi)
+      return False;
+   UInt h = (UInt)(ip >> 2) % 512;
+   if (seen[h].ip == ip) return seen[h].yes;
+   const HChar* fn;
+   Bool yes = False;
+   if (VG_(get_fnname)(VG_(current_DiEpoch)(), ip, &fn))
+      for (UInt i = 0; call_glue[i] != NULL && !yes; i++)
+         yes = VG_(strncmp)(fn, call_glue[i],
+                            VG_(strlen)(call_glue[i])) == 0;
+   seen[h].ip  = ip;
+   seen[h].yes = yes;
+   return yes;
+}
+
 /*------------------------------------------------------------*/
 /*--- PYTHONMALLOC                                         ---*/
 /*------------------------------------------------------------*/

@@ -170,6 +170,9 @@ static inline Bool pl_py_in_eval ( Addr ip )
    the symbol table did not give it (a stripped interpreter whose
    symbols are in a separate debug file): slower, for reports. */
 Bool pl_py_in_eval_named ( Addr ip );
+/* Whether IP is in a function of the C API's call protocol
+   (pl_python.c: call_glue). */
+Bool pl_py_is_call_glue ( Addr ip );
 
 /* Called on every allocation: looks at newly loaded objects when the
    core has read some since the last call.  Cheap when nothing is new. */
@@ -241,6 +244,9 @@ Int  pl_pyobj_offset ( const struct _PL_Block* b, /*OUT*/Bool* is_gc,
    text that a `char *` into a bytes or compact str object points at,
    or 0.  Between pl_pyobj_begin and pl_pyobj_end only. */
 Int  pl_pyobj_text_offset ( Addr obj, Addr tp );
+/* Whether the object at OP (with a GC header if GC) can be one reused
+   from a free list: a static, ready type of the interpreter. */
+Bool pl_pyobj_reusable ( Addr op, Bool gc );
 /* Call ADD(lo, hi) for each range of interpreter memory that holds
    stale object pointers, not references: the dead part of each
    thread's data stack (3.11+), above its top, where returned frames

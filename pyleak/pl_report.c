@@ -203,12 +203,15 @@ static Int cmp_records ( const void* va, const void* vb )
    stack, the native stack that keys its record is cut at the first
    evaluation-loop frame, and, when frames of other code (the C
    extension) sit above the interpreter's glue, after the last of
-   those.  All ExeContexts with the same cut share one representative,
+   those; with none, before the call protocol's frames next to the
+   loop (the first run of a line calls through the generic path, the
+   next ones through a specialised instruction).  All ExeContexts with the same cut share one representative,
    whose full stack the report shows. */
 typedef struct _Canon {
    struct _Canon* next;
-   UWord          key;        /* hash of the cut, or an ECU (memo) */
+   UWord          key;        /* hash of (cut, py_stack) or (ec, py_stack) */
    UInt           m;          /* frames in the cut */
+   UInt           py_stack;   /* the Python stack it goes with */
    ExeContext*    ec;         /* the representative / the original */
    ExeContext*    rep;        /* memo: the representative of ec */
 } Canon;
@@ -246,6 +249,11 @@ static UInt native_cut ( const IPs* x )
       follows them. */
    for (UInt j = m; j-- > 1; )
       if (!in_interp(ips[j])) return j + 1;
+   /* Only the interpreter's own code: the call protocol's frames next
+      to the loop say how the loop called, which changes once it has
+      specialised the instruction, so they are left out of the key. */
+   while (m > 1 && pl_py_is_call_glue(ips[m - 1]))
+      m--;
    return m;
 }
 
@@ -262,23 +270,36 @@ static Word cmp_canon ( const void* a, const void* b )
 {
    const Canon* x = a;
    const Canon* y = b;
-   if (x->m != y->m) return 1;
+   if (x->m != y->m || x->py_stack != y->py_stack) return 1;
    get_ips(y->ec, &cmp_b);
    return VG_(memcmp)(cmp_a.ips, cmp_b.ips, x->m * sizeof(Addr)) ? 1 : 0;
 }
 
+static Word cmp_memo ( const void* a, const void* b )
+{
+   const Canon* x = a;
+   const Canon* y = b;
+   return x->ec != y->ec || x->py_stack != y->py_stack;
+}
+
+/* The representative is chosen per Python stack too, so that the full
+   native stack a record shows is one that went with its Python stack
+   (the same cut reached from interpreter start-up shows start-up's
+   outer frames). */
 static ExeContext* representative ( VgHashTable* canon, VgHashTable* memo,
-                                    ExeContext* ec )
+                                    ExeContext* ec, UInt py_stack )
 {
    UWord ecu = VG_(get_ECU_from_ExeContext)(ec);
-   Canon* hit = VG_(HT_lookup)(memo, ecu);
+   UWord mkey = ecu * 0x9E3779B97F4A7C15ULL ^ py_stack;
+   Canon mprobe = { NULL, mkey, 0, py_stack, ec, NULL };
+   Canon* hit = VG_(HT_gen_lookup)(memo, &mprobe, cmp_memo);
    if (hit) return hit->rep;
 
    get_ips(ec, &cmp_a);
    UInt m = native_cut(&cmp_a);
    const Addr* ips = cmp_a.ips;
-   UWord h = pl_hash_words(ips, m);
-   Canon probe = { NULL, h, m, ec, NULL };
+   UWord h = pl_hash_words(ips, m) * 31 + py_stack;
+   Canon probe = { NULL, h, m, py_stack, ec, NULL };
    Canon* c = VG_(HT_gen_lookup)(canon, &probe, cmp_canon);
    if (c == NULL) {
       c = VG_(malloc)("pl.report.canon", sizeof *c);
@@ -287,7 +308,8 @@ static ExeContext* representative ( VgHashTable* canon, VgHashTable* memo,
       VG_(HT_add_node)(canon, c);
    }
    Canon* me = VG_(malloc)("pl.report.memo", sizeof *me);
-   me->key = ecu; me->m = 0; me->ec = ec; me->rep = c->rep;
+   *me = mprobe;
+   me->rep = c->rep;
    VG_(HT_add_node)(memo, me);
    return c->rep;
 }
@@ -390,7 +412,8 @@ static OSet* build_records ( const PL_ScanResult* s,
       if (s->leader[i] >= 0 && PL_KIND_FOLDS(s->kind[i]))
          continue;                     /* joins its leader's record */
       ExeContext* where = cut && b->py_stack
-                          ? representative(canon, memo, b->where) : b->where;
+                          ? representative(canon, memo, b->where, b->py_stack)
+                          : b->where;
       UInt ret = s->kind[i] == PL_KReachablePy && s->retainer
                  ? s->retainer[i] : 0;
       RecKey k = { s->kind[i], where, b->py_stack, ret };

@@ -101,6 +101,30 @@ void pl_shadow_renew ( ThreadId tid, Addr op )
    b->where    = native_stack(tid, b->py_stack, depth);
 }
 
+/* The reference count of the object at OP is being set to 1 by the
+   interpreter's own code (pl_newref.c): if OP is a reused object of a
+   free-listed type at the start of a block (after a GC header for GC
+   types) that this thread did not just allocate, it starts a new life
+   here. */
+void pl_shadow_renew_reused ( ThreadId tid, Addr op )
+{
+   if (!pl_py.found || last_alloc == NULL)
+      return;
+   for (SizeT pre = 0; pre <= 16; pre += 16) {
+      PL_Block* b = VG_(HT_lookup)(blocks, op - pre);
+      if (b == NULL)
+         continue;
+      if (b->data == last_alloc[tid] || op + 16 > b->data + b->szB
+          || !pl_pyobj_reusable(op, pre != 0))
+         return;
+      UChar* depth = NULL;
+      b->tid      = (UShort)tid;
+      b->py_stack = pl_pystack_capture(tid, &depth);
+      b->where    = native_stack(tid, b->py_stack, depth);
+      return;
+   }
+}
+
 PL_Block* pl_shadow_lookup ( Addr data )
 {
    return VG_(HT_lookup)(blocks, data);

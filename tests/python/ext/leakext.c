@@ -28,6 +28,12 @@
  *                           returns its result
  *   leak_in_thread_nogil(n) lx_leak_bytes(n) with the GIL released
  *   leak_check(label)       a leak check now (PYLEAK_LEAK_CHECK)
+ *   leak_new(kind)          builds one object with one of the C API's
+ *                           constructors, in lx_new_<kind>, and forgets
+ *                           the reference (a leaked reference): kind is
+ *                           list, tuple, dict, float, int, slice, method,
+ *                           cell, build_list, build_tuple or build_dict
+ *                           (Py_BuildValue); ValueError for others
  * All but call() return None.
  * At import, if LEAKEXT_IMPORT_LEAK is set in the environment,
  * lx_import_leak() mallocs 77 bytes and drops them.
@@ -392,6 +398,125 @@ leakext_clobber_stack(PyObject *self, PyObject *noargs)
     Py_RETURN_NONE;
 }
 
+/* ---- leak_new: one constructor each --------------------------------- */
+
+/* Each returns a new reference, which leak_new() forgets. */
+LX_NOINLINE static PyObject *
+lx_new_list(void)
+{
+    PyObject *l = PyList_New(3);
+    if (l != NULL)
+        for (Py_ssize_t i = 0; i < 3; i++)
+            PyList_SET_ITEM(l, i, PyLong_FromLong((long)i));
+    return l;
+}
+
+LX_NOINLINE static PyObject *
+lx_new_tuple(void)
+{
+    PyObject *t = PyTuple_New(2);
+    if (t != NULL) {
+        PyTuple_SET_ITEM(t, 0, PyLong_FromLong(1));
+        PyTuple_SET_ITEM(t, 1, PyLong_FromLong(2));
+    }
+    return t;
+}
+
+LX_NOINLINE static PyObject *
+lx_new_dict(void)
+{
+    PyObject *d = PyDict_New();
+    if (d != NULL && PyDict_SetItemString(d, "k", Py_None) < 0)
+        Py_CLEAR(d);
+    return d;
+}
+
+LX_NOINLINE static PyObject *
+lx_new_float(void)
+{
+    return PyFloat_FromDouble(2.5);
+}
+
+LX_NOINLINE static PyObject *
+lx_new_int(void)
+{
+    return PyLong_FromLong(123456);
+}
+
+LX_NOINLINE static PyObject *
+lx_new_slice(void)
+{
+    PyObject *a = PyLong_FromLong(1), *b = PyLong_FromLong(9);
+    PyObject *s = (a && b) ? PySlice_New(a, b, NULL) : NULL;
+    Py_XDECREF(a);
+    Py_XDECREF(b);
+    return s;
+}
+
+LX_NOINLINE static PyObject *
+lx_new_method(PyObject *self)
+{
+    /* A bound method of the module's own function object. */
+    PyObject *fn = PyObject_GetAttrString(self, "kept");
+    PyObject *m = fn ? PyMethod_New(fn, self) : NULL;
+    Py_XDECREF(fn);
+    return m;
+}
+
+LX_NOINLINE static PyObject *
+lx_new_cell(void)
+{
+    return PyCell_New(Py_None);
+}
+
+LX_NOINLINE static PyObject *
+lx_new_build_list(void)
+{
+    return Py_BuildValue("[ii]", 1, 2);
+}
+
+LX_NOINLINE static PyObject *
+lx_new_build_tuple(void)
+{
+    return Py_BuildValue("(is)", 1, "x");
+}
+
+LX_NOINLINE static PyObject *
+lx_new_build_dict(void)
+{
+    return Py_BuildValue("{s:i}", "k", 1);
+}
+
+static PyObject *
+leakext_leak_new(PyObject *self, PyObject *arg)
+{
+    const char *k = PyUnicode_AsUTF8(arg);
+    PyObject *volatile o;
+
+    if (k == NULL)
+        return NULL;
+    if (strcmp(k, "list") == 0) o = lx_new_list();
+    else if (strcmp(k, "tuple") == 0) o = lx_new_tuple();
+    else if (strcmp(k, "dict") == 0) o = lx_new_dict();
+    else if (strcmp(k, "float") == 0) o = lx_new_float();
+    else if (strcmp(k, "int") == 0) o = lx_new_int();
+    else if (strcmp(k, "slice") == 0) o = lx_new_slice();
+    else if (strcmp(k, "method") == 0) o = lx_new_method(self);
+    else if (strcmp(k, "cell") == 0) o = lx_new_cell();
+    else if (strcmp(k, "build_list") == 0) o = lx_new_build_list();
+    else if (strcmp(k, "build_tuple") == 0) o = lx_new_build_tuple();
+    else if (strcmp(k, "build_dict") == 0) o = lx_new_build_dict();
+    else {
+        PyErr_Format(PyExc_ValueError, "leak_new: unknown kind %R", arg);
+        return NULL;
+    }
+    if (o == NULL)
+        return NULL;
+    LX_ESCAPE((void *)o);
+    o = NULL;                   /* the reference is forgotten */
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef leakext_methods[] = {
     {"kept", leakext_kept, METH_O,
      "kept(i): the i-th object stored by keep()."},
@@ -416,6 +541,8 @@ static PyMethodDef leakext_methods[] = {
     {"call", (PyCFunction)(void (*)(void))leakext_call,
      METH_VARARGS | METH_KEYWORDS,
      "call(fn, *args, **kwargs): return fn(*args, **kwargs), called from C."},
+    {"leak_new", leakext_leak_new, METH_O,
+     "leak_new(kind): make one object with a C API constructor, leak it."},
     {"leak_in_thread_nogil", leakext_leak_in_thread_nogil, METH_O,
      "leak_in_thread_nogil(n): leak_bytes(n) with the GIL released."},
     {NULL, NULL, 0, NULL}

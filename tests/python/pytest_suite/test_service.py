@@ -26,7 +26,7 @@ def test_extension_leaks():
 
 
 def test_listener_list_grows():
-    _listeners.append(bytearray(400))
+    _listeners.append(bytes(400))
 
 
 @pytest.mark.pyleak(allow=1024)
