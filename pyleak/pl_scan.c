@@ -38,12 +38,14 @@
 #include "pub_tool_libcbase.h"
 #include "pub_tool_libcprint.h"
 #include "pub_tool_libcsetjmp.h"
+#include "pub_tool_libcsignal.h"
 #include "pub_tool_machine.h"
 #include "pub_tool_mallocfree.h"
 #include "pub_tool_options.h"
 #include "pub_tool_signals.h"
 #include "pub_tool_threadstate.h"
 #include "pub_tool_vki.h"
+#include "libvex_guest_amd64.h"
 #include "pl_include.h"
 #include "pl_elf.h"
 #include "pl_python.h"
@@ -311,7 +313,11 @@ static void mark_clique ( Addr w, Int leader )
 /*------------------------------------------------------------*/
 
 /* A root mapping can still fault (a file mapped past its end gives
-   SIGBUS); the core hands the fault to us and we skip the word. */
+   SIGBUS, a guard page set with MADV_GUARD_INSTALL gives SIGSEGV); the
+   core hands the fault to us and we skip the page.  The handler is
+   left with a longjmp, so the signal it ran for is still blocked: the
+   mask is put back each time, or the next fault would kill the
+   process. */
 static VG_MINIMAL_JMP_BUF(scan_jmpbuf);
 
 static void scan_fault_catcher ( Int sigNo, Addr addr )
@@ -340,9 +346,13 @@ static void scan_range ( Addr start, SizeT len, Bool prior_def, Int leader )
    Addr end = VG_ROUNDDN(start + len, sizeof(Addr));
    fault_catcher_t prev = VG_(set_fault_catcher)(scan_fault_catcher);
 
+   vki_sigset_t mask;
+   VG_(sigprocmask)(VKI_SIG_SETMASK, NULL, &mask);
+
    scan_cur = VG_ROUNDUP(start, sizeof(Addr));
    if (VG_MINIMAL_SETJMP(scan_jmpbuf) != 0) {
       /* Faulted at scan_cur: skip the rest of its page. */
+      VG_(sigprocmask)(VKI_SIG_SETMASK, &mask, NULL);
       scan_cur = VG_PGROUNDDN(scan_cur) + VKI_PAGE_SIZE;
    }
    while (scan_cur < end) {
@@ -435,18 +445,58 @@ static void drain ( Int leader )
 /*--- Roots                                                ---*/
 /*------------------------------------------------------------*/
 
-/* The dead part of each thread's stack: [segment start, SP - redzone).
-   It holds stale frames that memcheck sees as inaccessible.  (The
-   ranges themselves are declared with scan_live, which skips them.) */
-static void add_dead_stack ( Addr sp )
+/* The dead part of a thread's stack: [FLOOR, SP - redzone), FLOOR
+   being the start of its mapping (see stack_floor).  It holds stale
+   frames that memcheck sees as inaccessible.  (The ranges themselves
+   are declared with scan_live, which skips them.) */
+static void add_dead_stack ( Addr sp, Addr floor )
 {
    Addr live = sp - VG_STACK_REDZONE_SZB;
-   NSegment const* seg = VG_(am_find_nsegment)(sp);
-   if (seg == NULL || live <= seg->start || n_dead >= MAX_STACKS)
+   if (live <= floor || n_dead >= MAX_STACKS)
       return;
-   dead_lo[n_dead] = seg->start;
+   dead_lo[n_dead] = floor;
    dead_hi[n_dead] = live;
    n_dead++;
+}
+
+/* A thread's pointer to its descriptor (FS base on amd64). */
+static Addr thread_pointer ( ThreadId tid )
+{
+   ULong fs = 0;
+   VG_(get_shadow_regs_area)(tid, (UChar*)&fs, 0,
+                             offsetof(VexGuestAMD64State, guest_FS_CONST), 8);
+   return (Addr)fs;
+}
+
+/* Where the mapping of the stack at SPS[I] starts.  Usually the start
+   of its segment.  But glibc 2.42+ guards thread stacks with
+   MADV_GUARD_INSTALL instead of PROT_NONE pages, and Valgrind then
+   sees consecutive thread stacks as one segment: the dead part of one
+   thread's stack must stop above the threads below it in the same
+   segment, whose descriptor (struct pthread, above the thread
+   pointer), static TLS (below it) and live frames lie at the top of
+   their own mappings.  The bound is generous: a few live pages of the
+   stale part scanned cost less than a descriptor left out. */
+#define PL_TCB_SLACK (64 * 1024)
+static Addr stack_floor ( const ThreadId* tids, const Addr* sps, Int n,
+                          Int i )
+{
+   NSegment const* seg = VG_(am_find_nsegment)(sps[i]);
+   if (seg == NULL)
+      return sps[i];
+   Addr floor = seg->start;
+   for (Int j = 0; j < n; j++) {
+      if (j == i || sps[j] >= sps[i]
+          || VG_(am_find_nsegment)(sps[j]) != seg)
+         continue;
+      Addr top = VG_(thread_get_stack_max)(tids[j]);
+      Addr tp  = thread_pointer(tids[j]);
+      if (tp > top && tp < sps[i]) top = tp;
+      if (top < sps[j]) top = sps[j];
+      top = VG_PGROUNDUP(top + PL_TCB_SLACK);
+      if (top > floor) floor = top;
+   }
+   return floor;
 }
 
 static void add_dead_range ( Addr lo, Addr hi )
@@ -483,14 +533,24 @@ static void collect_dead_stacks ( void )
 {
    ThreadId tid;
    Addr sp, smax;
-   Addr live_sp[MAX_STACKS];
+   static ThreadId live_tid[MAX_STACKS];
+   static Addr live_sp[MAX_STACKS];
    Int  n_live = 0;
    n_dead = 0;
    VG_(thread_stack_reset_iter)(&tid);
-   while (VG_(thread_stack_next)(&tid, &sp, &smax)) {
-      add_dead_stack(sp);
-      if (n_live < MAX_STACKS) live_sp[n_live++] = sp;
+   while (VG_(thread_stack_next)(&tid, &sp, &smax))
+      if (n_live < MAX_STACKS) {
+         live_tid[n_live] = tid;
+         live_sp[n_live++] = sp;
+      }
+   /* At exit the core has already retired the thread that called
+      exit_group, so the iterator above misses it. */
+   if (pl_exit_tid != VG_INVALID_THREADID && n_live < MAX_STACKS) {
+      live_tid[n_live] = pl_exit_tid;
+      live_sp[n_live++] = VG_(get_SP)(pl_exit_tid);
    }
+   for (Int i = 0; i < n_live; i++)
+      add_dead_stack(live_sp[i], stack_floor(live_tid, live_sp, n_live, i));
    for (Int i = 0; i < n_exited; i++) {
       NSegment const* seg = VG_(am_find_nsegment)(exited_sp[i]);
       Bool reused = seg == NULL;
@@ -507,10 +567,6 @@ static void collect_dead_stacks ( void )
          n_dead++;
       }
    }
-   /* At exit the core has already retired the thread that called
-      exit_group, so the iterator above misses it. */
-   if (pl_exit_tid != VG_INVALID_THREADID)
-      add_dead_stack(VG_(get_SP)(pl_exit_tid));
    /* Stale slots in the interpreter's data stacks and free lists. */
    pl_pyobj_dead_ranges(add_dead_range);
 }
