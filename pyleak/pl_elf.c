@@ -11,6 +11,7 @@
 #include "pub_tool_basics.h"
 #include "pub_tool_libcbase.h"
 #include "pub_tool_libcfile.h"
+#include "pub_tool_libcprint.h"
 #include "pub_tool_mallocfree.h"
 #include "pub_tool_vki.h"
 #include "pl_elf.h"
@@ -142,3 +143,30 @@ Bool pl_elf_read_vaddr ( const PL_ElfFile* f, Addr vaddr, void* buf, SizeT sz )
    return False;
 }
 
+
+/* Distributions strip their binaries and ship the symbol tables in a
+   separate file named after the build ID (Debian's and Ubuntu's -dbg
+   and -dbgsym packages, Fedora's debuginfo):
+   /usr/lib/debug/.build-id/NN/NNNN....debug. */
+Bool pl_elf_debug_file ( const PL_ElfFile* f, /*OUT*/HChar* path, SizeT sz )
+{
+   const Elf64_Shdr* s = pl_elf_section(f, ".note.gnu.build-id");
+   UChar note[12 + 4 + 64];
+   if (s == NULL || s->sh_size < 16 || s->sh_size > sizeof note
+       || !pl_elf_read(f, s->sh_offset, note, s->sh_size))
+      return False;
+   UInt namesz, descsz, type;
+   VG_(memcpy)(&namesz, note, 4);
+   VG_(memcpy)(&descsz, note + 4, 4);
+   VG_(memcpy)(&type, note + 8, 4);
+   SizeT desc = 12 + ((namesz + 3) & ~3U);
+   if (type != NT_GNU_BUILD_ID || namesz != 4 || descsz < 2
+       || desc + descsz > s->sh_size || 24 + 2 * descsz + 7 > sz)
+      return False;
+   SizeT n = VG_(sprintf)(path, "/usr/lib/debug/.build-id/%02x/",
+                          note[desc]);
+   for (UInt i = 1; i < descsz; i++)
+      n += VG_(sprintf)(path + n, "%02x", note[desc + i]);
+   VG_(strcpy)(path + n, ".debug");
+   return True;
+}

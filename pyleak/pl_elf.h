@@ -35,4 +35,8 @@ void pl_elf_syms ( const PL_ElfFile* f, const HChar* table,
 Bool pl_elf_read_vaddr ( const PL_ElfFile* f, Addr vaddr, void* buf,
                          SizeT sz );
 
+/* The path of the separate debug file named by the build ID (not
+   checked to exist); False without a build ID. */
+Bool pl_elf_debug_file ( const PL_ElfFile* f, /*OUT*/HChar* path, SizeT sz );
+
 #endif /* __PL_ELF_H */

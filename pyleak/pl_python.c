@@ -440,6 +440,17 @@ static void examine ( const DebugInfo* di )
          { "_PyEval_EvalFrameDefault.cold" };
       PL_ElfSym cold;
       pl_elf_syms(&f, ".symtab", cold_name, 1, &cold);
+      /* A stripped interpreter (Debian's: the 3.14 loop is mostly its
+         cold part) may have its symbols in a separate debug file;
+         without the range, stacks would be walked past the loop. */
+      HChar dbg[96];
+      PL_ElfFile df;
+      if (!cold.def && pl_elf_section(&f, ".symtab") == NULL
+          && pl_elf_debug_file(&f, dbg, sizeof dbg)
+          && pl_elf_open(dbg, &df)) {
+         pl_elf_syms(&df, ".symtab", cold_name, 1, &cold);
+         pl_elf_close(&df);
+      }
       if (cold.def && cold.sym.st_size > 0) {
          pl_py.cold_lo = cold.sym.st_value + bias;
          pl_py.cold_hi = pl_py.cold_lo + cold.sym.st_size;
