@@ -205,8 +205,9 @@ static Int cmp_records ( const void* va, const void* vb )
    extension) sit above the interpreter's glue, after the last of
    those; with none, before the call protocol's frames next to the
    loop (the first run of a line calls through the generic path, the
-   next ones through a specialised instruction).  All ExeContexts with the same cut share one representative,
-   whose full stack the report shows. */
+   next ones through a specialised instruction).  All ExeContexts with
+   the same cut and Python stack share one representative, whose full
+   stack the report shows. */
 typedef struct _Canon {
    struct _Canon* next;
    UWord          key;        /* hash of (cut, py_stack) or (ec, py_stack) */
