@@ -73,6 +73,9 @@ void      pl_shadow_release ( PL_Block* b );
 PL_Block* pl_shadow_lookup ( Addr data );
 /* A Python object at OP is (re)initialised by thread TID. */
 void      pl_shadow_renew ( ThreadId tid, Addr op );
+/* A thread's pointer to its descriptor: pthread_self(), the FS base on
+   amd64 (pl_pystack.c). */
+Addr      pl_thread_pointer ( ThreadId tid );
 /* The interpreter sets the reference count of the object at OP to 1
    (pl_newref.c): a reused free-list object gets this moment's stacks. */
 void      pl_shadow_renew_reused ( ThreadId tid, Addr op );

@@ -55,8 +55,13 @@ static Bool in_interpreter ( Addr a )
    return a >= pl_py.text_lo && a < pl_py.text_hi;
 }
 
-static Bool is_const_one64 ( const IRExpr* e )
+/* A store of the 64-bit constant 1 by the interpreter's code (CUR is
+   the address of the instruction it belongs to). */
+static Bool watched ( const IRStmt* st, Addr cur )
 {
+   if (st->tag != Ist_Store || !in_interpreter(cur))
+      return False;
+   const IRExpr* e = st->Ist.Store.data;
    return e->tag == Iex_Const && e->Iex.Const.con->tag == Ico_U64
           && e->Iex.Const.con->Ico.U64 == 1;
 }
@@ -77,8 +82,7 @@ IRSB* pl_newref_instrument ( IRSB* bb_in, const VexGuestLayout* layout )
       const IRStmt* st = bb_in->stmts[i];
       if (st->tag == Ist_IMark)
          cur = (Addr)(st->Ist.IMark.addr + st->Ist.IMark.delta);
-      else if (st->tag == Ist_Store && is_const_one64(st->Ist.Store.data)
-               && in_interpreter(cur))
+      else if (watched(st, cur))
          any = True;
    }
    if (!any)
@@ -90,8 +94,7 @@ IRSB* pl_newref_instrument ( IRSB* bb_in, const VexGuestLayout* layout )
       IRStmt* st = bb_in->stmts[i];
       if (st->tag == Ist_IMark)
          cur = (Addr)(st->Ist.IMark.addr + st->Ist.IMark.delta);
-      if (st->tag == Ist_Store && is_const_one64(st->Ist.Store.data)
-          && in_interpreter(cur)) {
+      if (watched(st, cur)) {
          /* The stacks are taken in the helper: the instruction pointer
             must be this instruction's, and the stack and frame
             pointers current. */

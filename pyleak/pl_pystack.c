@@ -274,12 +274,18 @@ static Bool is_thread_of ( Addr ts, void* fs )
    return pl_rd64(ts + pl_py.lay->ts_thread_id, &v) && v == *(ULong*)fs;
 }
 
+Addr pl_thread_pointer ( ThreadId tid )
+{
+   ULong fs = 0;
+   VG_(get_shadow_regs_area)(tid, (UChar*)&fs, 0,
+                             offsetof(VexGuestAMD64State, guest_FS_CONST), 8);
+   return (Addr)fs;
+}
+
 static Addr find_tstate ( ThreadId tid )
 {
    const PL_PyLayout* L = pl_py.lay;
-   ULong fs, v;
-   VG_(get_shadow_regs_area)(tid, (UChar*)&fs, 0,
-                             offsetof(VexGuestAMD64State, guest_FS_CONST), 8);
+   ULong fs = pl_thread_pointer(tid), v;
    if (UNLIKELY(tstate_cache == NULL)) {
       tstate_cache = VG_(malloc)("pl.pystack.tscache",
                                  VG_N_THREADS * sizeof(Addr));

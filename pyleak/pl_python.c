@@ -496,25 +496,39 @@ void pl_python_poll ( void )
    }
 }
 
+/* What TEST says of the name of the function at IP (False when it has
+   none), remembered per address in SEEN: names are looked up in the
+   debug info, which is slow, and reports ask about the same addresses
+   again and again. */
+typedef struct { Addr ip; Bool yes; } NameAnswer;
+#define N_NAME_ANSWERS 512
+static Bool answer_by_name ( NameAnswer* seen, Addr ip,
+                             Bool (*test)(const HChar* fn) )
+{
+   NameAnswer* e = &seen[(UInt)(ip >> 2) % N_NAME_ANSWERS];
+   if (e->ip == ip) return e->yes;
+   const HChar* fn;
+   e->ip  = ip;
+   e->yes = VG_(get_fnname)(VG_(current_DiEpoch)(), ip, &fn) && test(fn);
+   return e->yes;
+}
+
+static Bool is_cold_loop ( const HChar* fn )
+{
+   return VG_(strcmp)(fn, "_PyEval_EvalFrameDefault.cold") == 0;
+}
+
 Bool pl_py_in_eval_named ( Addr ip )
 {
-   static struct { Addr ip; Bool yes; } seen[512];
+   static NameAnswer seen[N_NAME_ANSWERS];
    if (pl_py_in_eval(ip)) return True;
    if (!pl_py.found || pl_py.eval_lo == 0) return False;
-   UInt h = (UInt)(ip >> 2) % 512;
-   if (seen[h].ip == ip) return seen[h].yes;
-   const HChar* fn;
-   Bool yes = VG_(get_fnname)(VG_(current_DiEpoch)(), ip, &fn)
-              && VG_(strcmp)(fn, "_PyEval_EvalFrameDefault.cold") == 0;
-   if (yes) {
-      /* One function is one range: what lies between two of its
-         addresses is its too. */
-      if (pl_py.cold_lo == 0 || ip < pl_py.cold_lo) pl_py.cold_lo = ip;
-      if (ip + 1 > pl_py.cold_hi) pl_py.cold_hi = ip + 1;
-   }
-   seen[h].ip  = ip;
-   seen[h].yes = yes;
-   return yes;
+   if (!answer_by_name(seen, ip, is_cold_loop)) return False;
+   /* One function is one range: what lies between two of its
+      addresses is its too. */
+   if (pl_py.cold_lo == 0 || ip < pl_py.cold_lo) pl_py.cold_lo = ip;
+   if (ip + 1 > pl_py.cold_hi) pl_py.cold_hi = ip + 1;
+   return True;
 }
 
 /* The C API's call protocol, through which the evaluation loop reaches
@@ -536,22 +550,19 @@ static const HChar* const call_glue[] = {
    NULL
 };
 
+static Bool is_call_glue ( const HChar* fn )
+{
+   for (UInt i = 0; call_glue[i] != NULL; i++)
+      if (VG_(strncmp)(fn, call_glue[i], VG_(strlen)(call_glue[i])) == 0)
+         return True;
+   return False;
+}
+
 Bool pl_py_is_call_glue ( Addr ip )
 {
-   static struct { Addr ip; Bool yes; } seen[512];
-   if (!pl_py.found || ip < pl_py.text_lo || ip >= pl_py.text_hi)
-      return False;
-   UInt h = (UInt)(ip >> 2) % 512;
-   if (seen[h].ip == ip) return seen[h].yes;
-   const HChar* fn;
-   Bool yes = False;
-   if (VG_(get_fnname)(VG_(current_DiEpoch)(), ip, &fn))
-      for (UInt i = 0; call_glue[i] != NULL && !yes; i++)
-         yes = VG_(strncmp)(fn, call_glue[i],
-                            VG_(strlen)(call_glue[i])) == 0;
-   seen[h].ip  = ip;
-   seen[h].yes = yes;
-   return yes;
+   static NameAnswer seen[N_NAME_ANSWERS];
+   return pl_py.found && ip >= pl_py.text_lo && ip < pl_py.text_hi
+          && answer_by_name(seen, ip, is_call_glue);
 }
 
 /*------------------------------------------------------------*/

@@ -45,7 +45,6 @@
 #include "pub_tool_signals.h"
 #include "pub_tool_threadstate.h"
 #include "pub_tool_vki.h"
-#include "libvex_guest_amd64.h"
 #include "pl_include.h"
 #include "pl_elf.h"
 #include "pl_python.h"
@@ -459,15 +458,6 @@ static void add_dead_stack ( Addr sp, Addr floor )
    n_dead++;
 }
 
-/* A thread's pointer to its descriptor (FS base on amd64). */
-static Addr thread_pointer ( ThreadId tid )
-{
-   ULong fs = 0;
-   VG_(get_shadow_regs_area)(tid, (UChar*)&fs, 0,
-                             offsetof(VexGuestAMD64State, guest_FS_CONST), 8);
-   return (Addr)fs;
-}
-
 /* Where the mapping of the stack at SPS[I] starts.  Usually the start
    of its segment.  But glibc 2.42+ guards thread stacks with
    MADV_GUARD_INSTALL instead of PROT_NONE pages, and Valgrind then
@@ -490,7 +480,7 @@ static Addr stack_floor ( const ThreadId* tids, const Addr* sps, Int n,
           || VG_(am_find_nsegment)(sps[j]) != seg)
          continue;
       Addr top = VG_(thread_get_stack_max)(tids[j]);
-      Addr tp  = thread_pointer(tids[j]);
+      Addr tp  = pl_thread_pointer(tids[j]);
       if (tp > top && tp < sps[i]) top = tp;
       if (top < sps[j]) top = sps[j];
       top = VG_PGROUNDUP(top + PL_TCB_SLACK);

@@ -74,6 +74,16 @@ PL_Block* pl_shadow_new ( ThreadId tid, Addr data, SizeT szB,
    return b;
 }
 
+/* Block B starts a new life in thread TID: it takes this moment's
+   Python and native stacks. */
+static void take_stacks ( ThreadId tid, PL_Block* b )
+{
+   UChar* depth = NULL;
+   b->tid      = (UShort)tid;
+   b->py_stack = pl_pystack_capture(tid, &depth);
+   b->where    = native_stack(tid, b->py_stack, depth);
+}
+
 /* A Python object at OP starts a new life (_Py_NewReference, seen by
    the preload).  When its block is not the one this thread has just
    allocated, the object came from one of CPython's free lists: the
@@ -95,10 +105,7 @@ void pl_shadow_renew ( ThreadId tid, Addr op )
    }
    if (b == NULL || b->data == last_alloc[tid])
       return;
-   UChar* depth = NULL;
-   b->tid      = (UShort)tid;
-   b->py_stack = pl_pystack_capture(tid, &depth);
-   b->where    = native_stack(tid, b->py_stack, depth);
+   take_stacks(tid, b);
 }
 
 /* The reference count of the object at OP is being set to 1 by the
@@ -114,13 +121,9 @@ void pl_shadow_renew_reused ( ThreadId tid, Addr op )
       PL_Block* b = VG_(HT_lookup)(blocks, op - pre);
       if (b == NULL)
          continue;
-      if (b->data == last_alloc[tid] || op + 16 > b->data + b->szB
-          || !pl_pyobj_reusable(op, pre != 0))
-         return;
-      UChar* depth = NULL;
-      b->tid      = (UShort)tid;
-      b->py_stack = pl_pystack_capture(tid, &depth);
-      b->where    = native_stack(tid, b->py_stack, depth);
+      if (b->data != last_alloc[tid] && op + 16 <= b->data + b->szB
+          && pl_pyobj_reusable(op, pre != 0))
+         take_stacks(tid, b);
       return;
    }
 }
