@@ -3,24 +3,26 @@
 # exactly one leak record (reachable ones aside), one block, its native
 # stack through lx_new_<kind>, its innermost Python function make_them, and its object of the type the
 # constructor makes.  Run by the same interpreter, without Valgrind.
-import json
+import os
 import sys
 
-with open(sys.argv[1]) as f:
-    doc = json.load(f)
+from pycheck import Program, Report
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+report = Report(sys.argv[1], Program(os.path.join(HERE,
+                                                  "py_constructors.py")))
+doc = report.doc
 KINDS = ["list", "tuple", "dict", "float", "int", "slice", "method",
          "cell", "build_list", "build_tuple", "build_dict"]
 TYPE = {"list": "list", "tuple": "tuple", "dict": "dict", "float": "float",
         "int": "int", "slice": "slice", "method": "method", "cell": "cell",
         "build_list": "list", "build_tuple": "tuple", "build_dict": "dict"}
 
-fin = [c for c in doc["checks"] if c["when"] == "finalize"]
-recs = fin[0]["records"] if fin else []
+recs = report.records
 
 
 def natives(r):
-    return [doc["native_frames"][i].get("function") or ""
-            for i in r["native_stack"]]
+    return [n or "" for n in report.native(r)]
 
 
 def pyfuncs(r):

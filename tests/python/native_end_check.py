@@ -4,18 +4,19 @@
 # evaluation loop (its cold part included: distributions' builds keep
 # its symbol in the separate debug file), so no frame of the loop's own
 # callers follows.
-import json
+import os
 import sys
 
-with open(sys.argv[1]) as f:
-    doc = json.load(f)
-fin = [c for c in doc["checks"] if c["when"] == "finalize"][0]
-for r in fin["records"]:
-    py = [doc["python_frames"][i]["function"] for i in r["python_stack"]]
+from pycheck import Program, Report
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+report = Report(sys.argv[1], Program(os.path.join(HERE, "py_native_end.py")))
+for r in report.records:
+    py = [report.doc["python_frames"][i]["function"]
+          for i in r["python_stack"]]
     if r["kind"] != "definite" or py[:1] != ["load"]:
         continue
-    nat = [doc["native_frames"][i].get("function") or "?"
-           for i in r["native_stack"]]
+    nat = [n or "?" for n in report.native(r)]
     evals = [i for i, n in enumerate(nat)
              if n.startswith("_PyEval_EvalFrameDefault")]
     print("load: %d bytes in %d blocks" % (r["bytes"], r["blocks"]))

@@ -1,6 +1,7 @@
 # Shared by the post: scripts that check pyleak's JSON report of a test
 # program against the program itself (py_shop_check.py,
-# py_python_leaks_check.py, py_retainers_check.py).  They run under the
+# py_python_leaks_check.py, py_retainers_check.py, py_one_site_check.py,
+# constructors_check.py, native_end_check.py).  They run under the
 # interpreter that ran the program under Valgrind, but without Valgrind,
 # and derive every expected size from what that interpreter does: which
 # blocks the program's own code allocates and keeps (tracemalloc),
