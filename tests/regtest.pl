@@ -55,6 +55,7 @@ my @LEAK_KINDS = (
 my %opt   = (keep => 0, verbose => 0, memcheck => 'valgrind', jobs => 1, times => 0);
 my $KNOWN;           # --known-failures: {label => reason}
 my %count = (passed => 0, failed => 0, skipped => 0);
+my @failures;        # what each failed run printed, repeated before the summary
 
 main();
 
@@ -95,9 +96,22 @@ sub main {
     if ($opt{jobs} > 1) {
         run_parallel(\@runs, \%cfg, $opt{jobs});
     } else {
-        $count{ run_planned($_, \%cfg) }++ for @runs;
+        for my $run (@runs) {
+            # Printed as it goes, and kept when the run failed.
+            open my $fh, '>', \my $out or die "regtest: in-memory file: $!\n";
+            my $old = select $fh;
+            my $st = run_planned($run, \%cfg);
+            select $old;
+            close $fh;
+            print $out;
+            push @failures, $out if $st eq 'failed';
+            $count{$st}++;
+        }
     }
 
+    # A CI log is often read from its tail: the failures again, with their
+    # diffs, just above the summary line.
+    print "\nFailed:\n", @failures if @failures;
     print "$count{passed} passed, $count{failed} failed, $count{skipped} skipped\n";
     exit($count{failed} ? 1 : 0);
 }
@@ -376,6 +390,7 @@ sub run_parallel {
                 if $out eq '';
             print $out;
             STDOUT->flush;
+            push @failures, $out if $status[$shown] eq 'failed';
             $count{ $status[$shown] }++;
             $shown++;
         }

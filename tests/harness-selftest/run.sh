@@ -60,6 +60,7 @@ out=$(cd "$tmp" && perl "$harness" --valgrind="$fake" pass.vgtest 2>&1)
 rc=$?
 [ "$rc" -eq 1 ] || fail "failing run exited $rc, expected 1"
 [ "$(printf '%s\n' "$out" | head -n 1)" = 'pass: FAILED (stderr)' ] || fail "failing run said: $out"
+[ "$(printf '%s\n' "$out" | grep -c '^pass: FAILED (stderr)$')" -eq 2 ] || fail "serial run: failure not repeated above the summary: $out"
 [ "$(printf '%s\n' "$out" | tail -n 1)" = '0 passed, 1 failed, 0 skipped' ] || fail "failing run said: $out"
 printf '%s\n' "$out" | grep -q '^    +   definitely lost: 10 bytes' || fail "diff not shown: $out"
 [ -f "$tmp/pass.stderr.diff" ] && [ -f "$tmp/pass.stderr.raw" ] || fail "failing run's outputs not kept"
@@ -70,10 +71,18 @@ cp pass.stdout.exp "$tmp/good.stdout.exp"
 out=$(cd "$tmp" && perl "$harness" --valgrind="$fake" --jobs=2 good.vgtest pass.vgtest 2>&1)
 rc=$?
 [ "$rc" -eq 1 ] || fail "failing --jobs=2 run exited $rc, expected 1"
-[ "$(printf '%s\n' "$out" | sed -n '1p;/^pass:/p;$p')" = 'good: ok
+[ "$(printf '%s\n' "$out" | sed -n '1p;/^pass:/p;/^Failed:/p;$p')" = 'good: ok
+pass: FAILED (stderr)
+Failed:
 pass: FAILED (stderr)
 1 passed, 1 failed, 0 skipped' ] || fail "failing --jobs=2 run said: $out"
 printf '%s\n' "$out" | grep -q '^    +   definitely lost: 10 bytes' || fail "--jobs=2: diff not shown: $out"
+# A log read from its tail (CI) shows each failure and its diff again
+# just above the summary, and only the failures.
+printf '%s\n' "$out" | sed -n '/^Failed:/,$p' | grep -q '^    +   definitely lost: 10 bytes' \
+    || fail "--jobs=2: diff not repeated above the summary: $out"
+printf '%s\n' "$out" | sed -n '/^Failed:/,$p' | grep -q '^good:' \
+    && fail "--jobs=2: a passing run repeated above the summary: $out"
 
 # 2b. The same failure listed in --known-failures: skipped with its reason
 #     and details, exit status 0; a listed run that passes says so.
