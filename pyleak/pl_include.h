@@ -179,7 +179,9 @@ typedef struct { Addr at; ThreadId tid; } PL_Root;
 
 #define PL_NO_OBJ 0xFF
 
-void pl_scan ( /*OUT*/PL_ScanResult* res );
+/* REQUESTER: the thread whose client request asked for the check (its
+   red zone is dead, see collect_dead_stacks), or VG_INVALID_THREADID. */
+void pl_scan ( /*OUT*/PL_ScanResult* res, ThreadId requester );
 /* Index of the block of S containing A, or -1. */
 Int  pl_scan_find ( const PL_ScanResult* s, Addr a );
 
@@ -312,7 +314,8 @@ void pl_json_put_str ( XArray* xa, const HChar* s );
 
 /* Scan now and group the blocks into records, sorted as the report
    shows them; pl_records_free releases them (pl_report.c). */
-OSet* pl_records_now ( /*OUT*/PL_Record*** recs, /*OUT*/UInt* n );
+OSet* pl_records_now ( ThreadId requester,
+                       /*OUT*/PL_Record*** recs, /*OUT*/UInt* n );
 /* How many of EC's frames, from the allocation, are the native part of
    an allocation with a Python stack: up to the evaluation loop, or the
    last frame of other code before the interpreter's glue. */

@@ -596,12 +596,13 @@ void pl_print_heap_summary ( void )
    VG_(umsg)("\n");
 }
 
-OSet* pl_records_now ( /*OUT*/PL_Record*** recs, /*OUT*/UInt* n )
+OSet* pl_records_now ( ThreadId requester,
+                       /*OUT*/PL_Record*** recs, /*OUT*/UInt* n )
 {
    PL_ScanResult scan;
    pl_check_seq++;
    pl_intercept_drain();
-   pl_scan(&scan);
+   pl_scan(&scan, requester);
    OSet* set = build_records(&scan, recs, n);
    pl_scan_free(&scan);
    return set;
@@ -627,7 +628,10 @@ void pl_leak_check ( ThreadId tid, PL_When when, const HChar* label,
 {
    PL_Record**   recs;
    UInt          n;
-   OSet* set = pl_records_now(&recs, &n);
+   /* At exit the thread that ended the process is pl_exit_tid, not
+      TID (the core's convention passes 1). */
+   Bool at_end = when == PL_WhenExit || when == PL_WhenTeardown;
+   OSet* set = pl_records_now(at_end ? VG_INVALID_THREADID : tid, &recs, &n);
    RetTotal* rt;
    UChar*    top;
    UInt      n_rt = retainer_totals(recs, n, &rt, &top);

@@ -5,7 +5,8 @@
    - Roots are the client's readable and writable mappings that are not
      the client heap (data, bss, thread stacks, anonymous mmaps), minus
      device mappings, minus the part of each thread stack below its
-     stack pointer (and red zone), plus every thread's registers.
+     stack pointer (and the red zone of the thread that asked for the
+     check, see redzone_of), plus every thread's registers.
    - Every pointer-aligned word is a candidate pointer.  A word equal to
      a block's start reaches it; a word inside it reaches it only
      "possibly".  A block reached from a root or a reachable block by a
@@ -444,13 +445,13 @@ static void drain ( Int leader )
 /*--- Roots                                                ---*/
 /*------------------------------------------------------------*/
 
-/* The dead part of a thread's stack: [FLOOR, SP - redzone), FLOOR
+/* The dead part of a thread's stack: [FLOOR, SP - REDZONE), FLOOR
    being the start of its mapping (see stack_floor).  It holds stale
    frames that memcheck sees as inaccessible.  (The ranges themselves
    are declared with scan_live, which skips them.) */
-static void add_dead_stack ( Addr sp, Addr floor )
+static void add_dead_stack ( Addr sp, Addr floor, SizeT redzone )
 {
-   Addr live = sp - VG_STACK_REDZONE_SZB;
+   Addr live = sp - redzone;
    if (live <= floor || n_dead >= MAX_STACKS)
       return;
    dead_lo[n_dead] = floor;
@@ -519,7 +520,20 @@ void pl_scan_thread_exited ( ThreadId tid )
       exited_sp[n_exited++] = sp;
 }
 
-static void collect_dead_stacks ( void )
+/* The red zone, the 128 bytes below the stack pointer that a leaf
+   function may use without moving it, is live only for a function that
+   has written there since the last call or return: VEX tells memcheck
+   at every call and return that the red zone is now undefined, so
+   memcheck sees stale words there (just-returned frames) as not there.
+   A thread that made a client request or the exit system call got
+   there by calls: its red zone is dead.  Any other thread may be
+   stopped inside a leaf function whose locals are there: it is read. */
+static SizeT redzone_of ( ThreadId tid, ThreadId requester )
+{
+   return tid == requester || tid == pl_exit_tid ? 0 : VG_STACK_REDZONE_SZB;
+}
+
+static void collect_dead_stacks ( ThreadId requester )
 {
    ThreadId tid;
    Addr sp, smax;
@@ -540,7 +554,8 @@ static void collect_dead_stacks ( void )
       live_sp[n_live++] = VG_(get_SP)(pl_exit_tid);
    }
    for (Int i = 0; i < n_live; i++)
-      add_dead_stack(live_sp[i], stack_floor(live_tid, live_sp, n_live, i));
+      add_dead_stack(live_sp[i], stack_floor(live_tid, live_sp, n_live, i),
+                     redzone_of(live_tid[i], requester));
    for (Int i = 0; i < n_exited; i++) {
       NSegment const* seg = VG_(am_find_nsegment)(exited_sp[i]);
       Bool reused = seg == NULL;
@@ -636,12 +651,12 @@ static void scan_modules_root ( Addr interp, void* unused )
    scan_root(a, a + sizeof(Addr));
 }
 
-static void scan_roots ( void )
+static void scan_roots ( ThreadId requester )
 {
    Int n_starts;
    Addr* starts = VG_(get_segment_starts)(SkFileC | SkAnonC | SkShmC,
                                           &n_starts);
-   collect_dead_stacks();
+   collect_dead_stacks(requester);
    for (Int d = 0; d < n_dead; d++) {
       Int i = find_block(dead_lo[d]);
       if (i >= 0) sc_extra[i].has_dead = 1;
@@ -755,7 +770,7 @@ static void mark_dead_block ( Addr a )
       sc_extra[i].obj_off = (UChar)(a - d);
 }
 
-void pl_scan ( /*OUT*/PL_ScanResult* res )
+void pl_scan ( /*OUT*/PL_ScanResult* res, ThreadId requester )
 {
    sc_blocks = pl_shadow_sorted(&sc_n);
    sc_extra    = VG_(calloc)("pl.scan.extra", sc_n + 1, sizeof(Extra));
@@ -808,7 +823,7 @@ void pl_scan ( /*OUT*/PL_ScanResult* res )
    pl_pyobj_dead_blocks(mark_dead_block);
 
    if (sc_n > 0) {
-      scan_roots();
+      scan_roots(requester);
       group_lost();
    }
 
