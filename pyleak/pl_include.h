@@ -139,6 +139,11 @@ extern UInt             pl_clo_error_kinds;    /* set of PL_Kind */
 extern const HChar*     pl_clo_json_file;      /* NULL: no JSON */
 extern UInt             pl_clo_top_retainers;  /* --top-retainers */
 
+/* memcheck's command-line options (pl_mcopts.c). */
+extern UInt pl_clo_leak_resolution;   /* frames compared; 0: all */
+Bool pl_mc_process_option ( const HChar* arg );
+void pl_mc_print_ignored ( void );
+
 /* Does the run report kind K: show it or count it as an error?  Those
    records carry match keys in the JSON and take part in --baseline. */
 static inline Bool pl_kind_reported ( Int k )
@@ -182,6 +187,9 @@ typedef struct { Addr at; ThreadId tid; } PL_Root;
 /* REQUESTER: the thread whose client request asked for the check (its
    red zone is dead, see collect_dead_stacks), or VG_INVALID_THREADID. */
 void pl_scan ( /*OUT*/PL_ScanResult* res, ThreadId requester );
+/* Zero the dead part of TID's stack (below its stack pointer, down to
+   the floor the scan would use): see the exit() wrapper, pl_preload.c. */
+void pl_scan_clear_dead_stack ( ThreadId tid );
 /* Index of the block of S containing A, or -1. */
 Int  pl_scan_find ( const PL_ScanResult* s, Addr a );
 

@@ -128,6 +128,9 @@ static void release ( PL_Block* b )
 
 static void free_block ( ThreadId tid, void* p )
 {
+   /* Every free that reaches the tool counts, a bad or double one too,
+      as memcheck's heap summary counts them. */
+   pl_heap.n_frees++;
    PL_Block* b = pl_shadow_remove((Addr)p);
    if (b == NULL)
       return;            /* not ours (or a double free): leave it be */

@@ -150,6 +150,7 @@ static Bool pl_process_cmd_line_option ( const HChar* arg )
       if (pl_clo_json_file[0] == '\0')
          VG_(fmsg_bad_option)(arg, "the file name is empty\n");
    }
+   else if (pl_mc_process_option(arg)) {}
    else
       return VG_(replacement_malloc_process_cmd_line_option)(arg);
 
@@ -189,6 +190,10 @@ static void pl_print_usage ( void )
 "                                     allocation? [yes]\n"
 "    --error-exitcode=<n>             exit with <n> when a leak of an error\n"
 "                                     kind was found (a core option)\n"
+"    memcheck's leak options work as in memcheck: --show-reachable=no|yes,\n"
+"    --show-possibly-lost=no|yes, --leak-resolution=low|med|high [high];\n"
+"    its other options (--track-origins, --malloc-fill, ...) are accepted\n"
+"    and have no effect\n"
    );
 }
 
@@ -354,6 +359,10 @@ static Bool pl_handle_client_request ( ThreadId tid, UWord* arg,
    case VG_USERREQ__PYLEAK_PRIVATE_PYTHONMALLOC:
       *ret = pl_python_pythonmalloc((const HChar*)arg[1]);
       return True;
+   case VG_USERREQ__PYLEAK_PRIVATE_EXITING:
+      pl_scan_clear_dead_stack(tid);
+      *ret = 0;
+      return True;
    case VG_USERREQ__PYLEAK_PRIVATE_NEW_REFERENCE:
       pl_shadow_renew(tid, (Addr)arg[1]);
       *ret = 0;
@@ -509,6 +518,7 @@ static void pl_thread_exited ( ThreadId tid )
 
 static void pl_post_clo_init ( void )
 {
+   pl_mc_print_ignored();
    pl_json_init();
    pl_baseline_init();
    pl_supp_add_defaults();

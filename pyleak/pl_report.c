@@ -298,6 +298,8 @@ static ExeContext* representative ( VgHashTable* canon, VgHashTable* memo,
 
    get_ips(ec, &cmp_a);
    UInt m = native_cut(&cmp_a);
+   if (pl_clo_leak_resolution > 0 && m > pl_clo_leak_resolution)
+      m = pl_clo_leak_resolution;
    const Addr* ips = cmp_a.ips;
    UWord h = pl_hash_words(ips, m) * 31 + py_stack;
    Canon probe = { NULL, h, m, py_stack, ec, NULL };
@@ -396,7 +398,10 @@ static OSet* build_records ( const PL_ScanResult* s,
 {
    OSet* set = VG_(OSetGen_Create)(0, cmp_reckey, VG_(malloc),
                                    "pl.report.records", VG_(free));
-   Bool cut = pl_py.found && pl_py.eval_lo != 0;
+   /* Cut: at the interpreter (see above), and at --leak-resolution's
+      depth. */
+   Bool cut = (pl_py.found && pl_py.eval_lo != 0)
+              || pl_clo_leak_resolution > 0;
    /* Kept for the whole run: a cut's representative must stay the same
       from one check to the next, for checkpoints to compare records. */
    static VgHashTable* canon;
@@ -412,7 +417,7 @@ static OSet* build_records ( const PL_ScanResult* s,
       rec_of[i] = NULL;
       if (s->leader[i] >= 0 && PL_KIND_FOLDS(s->kind[i]))
          continue;                     /* joins its leader's record */
-      ExeContext* where = cut && b->py_stack
+      ExeContext* where = cut && (b->py_stack || pl_clo_leak_resolution)
                           ? representative(canon, memo, b->where, b->py_stack)
                           : b->where;
       UInt ret = s->kind[i] == PL_KReachablePy && s->retainer

@@ -576,6 +576,29 @@ static void collect_dead_stacks ( ThreadId requester )
    pl_pyobj_dead_ranges(add_dead_range);
 }
 
+void pl_scan_clear_dead_stack ( ThreadId tid )
+{
+   ThreadId t;
+   Addr sp, smax;
+   static ThreadId tids[MAX_STACKS];
+   static Addr sps[MAX_STACKS];
+   Int n = 0, me = -1;
+   VG_(thread_stack_reset_iter)(&t);
+   while (VG_(thread_stack_next)(&t, &sp, &smax) && n < MAX_STACKS) {
+      if (t == tid) me = n;
+      tids[n] = t;
+      sps[n++] = sp;
+   }
+   if (me < 0)
+      return;
+   /* The requester's red zone is dead too (redzone_of). */
+   Addr floor = stack_floor(tids, sps, n, me);
+   NSegment const* seg = VG_(am_find_nsegment)(sps[me]);
+   if (seg == NULL || !seg->hasW || floor >= sps[me] || floor < seg->start)
+      return;
+   VG_(memset)((void*)floor, 0, sps[me] - floor);
+}
+
 /* Scan a root range, leaving out the dead parts inside it.  Each live
    piece is drained before the next one is scanned, so the marking tree
    (and with it the retainers, pl_retain.c) reaches blocks through the

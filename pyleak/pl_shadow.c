@@ -140,7 +140,6 @@ PL_Block* pl_shadow_remove ( Addr data )
 {
    PL_Block* b = VG_(HT_remove)(blocks, data);
    if (b) {
-      pl_heap.n_frees++;
       pl_heap.in_use_bytes -= b->szB;
       pl_heap.in_use_blocks--;
    }
