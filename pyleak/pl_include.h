@@ -434,6 +434,8 @@ SizeT pl_supp_print_use ( const Supp* su, HChar* buf, Int nBuf );
 void  pl_supp_update_use ( const Error* err, const Supp* su );
 /* Add pyleak-default.supp to the core's list (post_clo_init). */
 void  pl_supp_add_defaults ( void );
+void  pl_supp_add_memcheck_entries ( void );     /* see pl_supp.c */
+void  pl_supp_remove_memcheck_copies ( void );
 /* The module a Python file is, as the import system would name it
    ("pkg.mod"; "<frozen X>" is X); cached per interned file name. */
 const HChar* pl_module_of ( const HChar* file );

@@ -475,6 +475,7 @@ static void pl_fini ( Int exitcode_unused )
    }
 
    pl_json_finish(status, exited, exited ? 0 : ending.self_signal);
+   pl_supp_remove_memcheck_copies();
 }
 
 /*------------------------------------------------------------*/
@@ -522,6 +523,7 @@ static void pl_post_clo_init ( void )
    pl_json_init();
    pl_baseline_init();
    pl_supp_add_defaults();
+   pl_supp_add_memcheck_entries();
 }
 
 static IRSB* pl_instrument ( VgCallbackClosure* closure, IRSB* bb,

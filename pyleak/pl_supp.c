@@ -30,6 +30,7 @@
 #include "pub_tool_libcprint.h"
 #include "pub_tool_libcproc.h"
 #include "pub_tool_mallocfree.h"
+#include "pub_tool_options.h"
 #include "pub_tool_seqmatch.h"
 #include "pub_tool_vki.h"
 #include "pl_include.h"
@@ -40,6 +41,10 @@
    it before the core reads them) and --default-suppressions. */
 extern void VG_(add_suppression_file) ( const HChar* filename );
 extern Bool VG_(clo_default_supp);
+/* Also linkable, undeclared: the --suppressions files given so far, and
+   the core's temporary-file maker (for memcheck's entries, below). */
+extern XArray* VG_(clo_suppressions);
+extern Int VG_(mkstemp) ( const HChar* part_of_name, /*OUT*/HChar* fullname );
 
 typedef enum { PY_Fun, PY_File, PY_Mod, PY_Any } PyWhat;
 
@@ -353,6 +358,136 @@ void pl_supp_update_use ( const Error* err, const Supp* su )
 /*------------------------------------------------------------*/
 /*--- Default suppressions                                 ---*/
 /*------------------------------------------------------------*/
+
+/*------------------------------------------------------------*/
+/*--- memcheck's entries                                   ---*/
+/*------------------------------------------------------------*/
+
+/* A suppression file written for memcheck says "Memcheck:Leak" (with
+   memcheck's match-leak-kinds words, which are pyleak's too), and the
+   core reads an entry only for the tools its first line names.  So the
+   Memcheck:Leak entries of each --suppressions file (those that do not
+   name pyleak already) are copied, as pyleak:Leak entries, into a
+   temporary file added to the core's list; memcheck's other kinds
+   (Addr4, Cond, Param, ...) are about errors pyleak does not report.
+   The copies are removed at exit. */
+#define MAX_MC_COPIES 16
+static HChar* mc_copy[MAX_MC_COPIES];
+static Int    n_mc_copies;
+
+/* Does the tool list TOOLS (comma-separated) name NAME? */
+static Bool names_tool ( const HChar* tools, SizeT len, const HChar* name )
+{
+   SizeT n = VG_(strlen)(name);
+   for (SizeT i = 0; i + n <= len; ) {
+      SizeT j = i;
+      while (j < len && tools[j] != ',') j++;
+      if (j - i == n && VG_(strncmp)(tools + i, name, n) == 0) return True;
+      i = j + 1;
+   }
+   return False;
+}
+
+/* The entries of the file's text TXT (N bytes) that are memcheck's
+   leak entries, each with its tool line replaced, appended to OUT. */
+static void copy_mc_entries ( const HChar* txt, SizeT n, XArray* out )
+{
+   SizeT i = 0, start = 0;
+   Int   line_in_entry = -1;       /* -1: outside an entry */
+   Bool  keep = False;
+   while (i < n) {
+      SizeT e = i;
+      while (e < n && txt[e] != '\n') e++;
+      /* The line [i, e), trimmed. */
+      SizeT a = i, b = e;
+      while (a < b && (txt[a] == ' ' || txt[a] == '\t')) a++;
+      while (b > a && (txt[b - 1] == ' ' || txt[b - 1] == '\t'
+                       || txt[b - 1] == '\r')) b--;
+      if (b > a && txt[a] != '#') {
+         if (line_in_entry < 0) {
+            if (b - a == 1 && txt[a] == '{') { line_in_entry = 0; start = i; }
+         } else {
+            line_in_entry++;
+            if (line_in_entry == 2) {               /* TOOLS:KIND */
+               SizeT c = a;
+               while (c < b && txt[c] != ':') c++;
+               keep = c < b && names_tool(txt + a, c - a, "Memcheck")
+                      && !names_tool(txt + a, c - a, "pyleak")
+                      && b - (c + 1) == 4
+                      && VG_(strncmp)(txt + c + 1, "Leak", 4) == 0;
+               if (keep) {
+                  VG_(addBytesToXA)(out, txt + start, i - start);
+                  VG_(addBytesToXA)(out, "pyleak:Leak\n", 12);
+               }
+            } else if (keep) {
+               VG_(addBytesToXA)(out, txt + i, e - i);
+               VG_(addBytesToXA)(out, "\n", 1);
+            }
+            if (b - a == 1 && txt[a] == '}') { line_in_entry = -1; keep = False; }
+         }
+      } else if (keep) {
+         VG_(addBytesToXA)(out, txt + i, e - i);
+         VG_(addBytesToXA)(out, "\n", 1);
+      }
+      i = e + 1;
+   }
+}
+
+void pl_supp_add_memcheck_entries ( void )
+{
+   /* Only the user's files: the core's default.supp (glibc's and the
+      X libraries' entries for every tool) is left to the tools it
+      names, and pyleak ships its own defaults. */
+   HChar core_default[VKI_PATH_MAX];
+   VG_(snprintf)(core_default, sizeof core_default, "%s/default.supp",
+                 VG_(libdir));
+   /* Files read before (and the copies this adds, appended to the same
+      list) are not read again: this runs at start-up and before every
+      check, for files a client added with VALGRIND_CLO_CHANGE. */
+   static Word done = 0;
+   Word n_files = VG_(sizeXA)(VG_(clo_suppressions));
+   Word f = done;
+   done = n_files;
+   for (; f < n_files && n_mc_copies < MAX_MC_COPIES; f++) {
+      const HChar* path = *(HChar**)VG_(indexXA)(VG_(clo_suppressions), f);
+      if (VG_(strcmp)(path, core_default) == 0) continue;
+      SysRes sr = VG_(open)(path, VKI_O_RDONLY, 0);
+      if (sr_isError(sr)) continue;        /* the core will say so */
+      Int fd = sr_Res(sr);
+      XArray* txt = VG_(newXA)(VG_(malloc), "pl.supp.mctxt", VG_(free), 1);
+      HChar buf[4096];
+      Int got;
+      while ((got = VG_(read)(fd, buf, sizeof buf)) > 0)
+         VG_(addBytesToXA)(txt, buf, got);
+      VG_(close)(fd);
+      XArray* out = VG_(newXA)(VG_(malloc), "pl.supp.mcout", VG_(free), 1);
+      if (VG_(sizeXA)(txt) > 0)
+         copy_mc_entries(VG_(indexXA)(txt, 0), VG_(sizeXA)(txt), out);
+      if (VG_(sizeXA)(out) > 0) {
+         HChar name[VKI_PATH_MAX];
+         Int tfd = VG_(mkstemp)("pyleak-memcheck-supp", name);
+         if (tfd >= 0) {
+            VG_(write)(tfd, VG_(indexXA)(out, 0), (Int)VG_(sizeXA)(out));
+            VG_(close)(tfd);
+            mc_copy[n_mc_copies++] = VG_(strdup)("pl.supp.mcname", name);
+            if (VG_(clo_verbosity) > 1)
+               VG_(umsg)("pyleak: memcheck's leak entries of %s are read"
+                         " from %s\n", path, name);
+            VG_(add_suppression_file)(name);
+         }
+      }
+      VG_(deleteXA)(out);
+      VG_(deleteXA)(txt);
+   }
+   done = VG_(sizeXA)(VG_(clo_suppressions));
+}
+
+void pl_supp_remove_memcheck_copies ( void )
+{
+   for (Int i = 0; i < n_mc_copies; i++)
+      VG_(unlink)(mc_copy[i]);
+   n_mc_copies = 0;
+}
 
 void pl_supp_add_defaults ( void )
 {
