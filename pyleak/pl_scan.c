@@ -591,10 +591,21 @@ void pl_scan_clear_dead_stack ( ThreadId tid )
    }
    if (me < 0)
       return;
+   /* This writes: only on the thread's own stack as Valgrind knows it,
+      never on a stack the program made of a heap block (a coroutine's,
+      a malloc'd sigaltstack), whose segment is the whole heap. */
+   Addr  top  = VG_(thread_get_stack_max)(tid);
+   SizeT size = VG_(thread_get_stack_size)(tid);
+   Addr  low  = top > size ? top - size : 0;
+   NSegment const* seg = VG_(am_find_nsegment)(sps[me]);
+   if (seg == NULL || seg->isCH || !seg->hasW
+       || sps[me] > top || sps[me] < low)
+      return;
    /* The requester's red zone is dead too (redzone_of). */
    Addr floor = stack_floor(tids, sps, n, me);
-   NSegment const* seg = VG_(am_find_nsegment)(sps[me]);
-   if (seg == NULL || !seg->hasW || floor >= sps[me] || floor < seg->start)
+   if (floor < seg->start) floor = seg->start;
+   if (floor < low) floor = low;
+   if (floor >= sps[me])
       return;
    VG_(memset)((void*)floor, 0, sps[me] - floor);
 }
