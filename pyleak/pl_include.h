@@ -188,8 +188,10 @@ typedef struct { Addr at; ThreadId tid; } PL_Root;
    red zone is dead, see collect_dead_stacks), or VG_INVALID_THREADID. */
 void pl_scan ( /*OUT*/PL_ScanResult* res, ThreadId requester );
 /* Zero the dead part of TID's stack (below its stack pointer, down to
-   the floor the scan would use): see the exit() wrapper, pl_preload.c. */
+   the floor the scan would use): see pl_exitclear.c. */
 void pl_scan_clear_dead_stack ( ThreadId tid );
+IRSB* pl_exitclear_instrument ( IRSB* bb, const VexGuestLayout* layout,
+                                const VexGuestExtents* vge );
 /* Index of the block of S containing A, or -1. */
 Int  pl_scan_find ( const PL_ScanResult* s, Addr a );
 

@@ -359,10 +359,6 @@ static Bool pl_handle_client_request ( ThreadId tid, UWord* arg,
    case VG_USERREQ__PYLEAK_PRIVATE_PYTHONMALLOC:
       *ret = pl_python_pythonmalloc((const HChar*)arg[1]);
       return True;
-   case VG_USERREQ__PYLEAK_PRIVATE_EXITING:
-      pl_scan_clear_dead_stack(tid);
-      *ret = 0;
-      return True;
    case VG_USERREQ__PYLEAK_PRIVATE_NEW_REFERENCE:
       pl_shadow_renew(tid, (Addr)arg[1]);
       *ret = 0;
@@ -532,6 +528,7 @@ static IRSB* pl_instrument ( VgCallbackClosure* closure, IRSB* bb,
                              const VexArchInfo* archinfo_host,
                              IRType gWordTy, IRType hWordTy )
 {
+   bb = pl_exitclear_instrument(bb, layout, vge);
    return pl_newref_instrument(bb, layout);   /* see the comment on top */
 }
 

@@ -129,26 +129,6 @@ static void before_finalize ( void )
 PL_FINALIZE_WRAPPER(libpython3Za)
 PL_FINALIZE_WRAPPER(NONE)
 
-/* exit().  Memcheck sees a frame's words as undefined until they are
-   written, so when main() has returned and exit()'s calls lay their
-   frames over main's, the locals main left there are not pointers to
-   memcheck, and what only main's locals held is definitely lost.
-   pyleak reads words without knowing whether they were written; so the
-   dead part of the stack below exit()'s caller is cleared (by the
-   tool: pl_scan_clear_dead_stack) before exit() runs: its frames then
-   hold only what it and the exit handlers write, as memcheck sees
-   them.  Nothing a program may rely on is below its stack pointer. */
-void I_WRAP_SONAME_FNNAME_ZU(libcZdsoZa, exit) ( int status );
-void I_WRAP_SONAME_FNNAME_ZU(libcZdsoZa, exit) ( int status )
-{
-   OrigFn fn;
-   VALGRIND_GET_ORIG_FN(fn);
-   VALGRIND_DO_CLIENT_REQUEST_STMT(VG_USERREQ__PYLEAK_PRIVATE_EXITING,
-                                   0, 0, 0, 0, 0);
-   CALL_FN_v_W(fn, status);
-   for (;;) { }                                    /* exit() returned */
-}
-
 /* free, batched (pl_freebuf.h says why).  These definitions replace
    the replacemalloc archive's free for libc.so* and for the core's
    malloc-library synonym (which Valgrind resolves to "*"; the build

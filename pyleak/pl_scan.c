@@ -601,13 +601,15 @@ void pl_scan_clear_dead_stack ( ThreadId tid )
    if (seg == NULL || seg->isCH || !seg->hasW
        || sps[me] > top || sps[me] < low)
       return;
-   /* The requester's red zone is dead too (redzone_of). */
+   /* The red zone too: this runs at a function's entry
+      (pl_exitclear.c), where a call has just passed. */
+   Addr end   = sps[me];
    Addr floor = stack_floor(tids, sps, n, me);
    if (floor < seg->start) floor = seg->start;
    if (floor < low) floor = low;
-   if (floor >= sps[me])
+   if (floor >= end)
       return;
-   VG_(memset)((void*)floor, 0, sps[me] - floor);
+   VG_(memset)((void*)floor, 0, end - floor);
 }
 
 /* Scan a root range, leaving out the dead parts inside it.  Each live
