@@ -506,18 +506,23 @@ static void add_dead_range ( Addr lo, Addr hi )
    to run on that stack again. */
 #define MAX_EXITED 512
 static Addr exited_sp[MAX_EXITED];
+static Addr exited_top[MAX_EXITED];   /* its stack's highest byte */
 static Int  n_exited;
 
 void pl_scan_thread_exited ( ThreadId tid )
 {
-   Addr sp = VG_(get_SP)(tid);
+   Addr sp  = VG_(get_SP)(tid);
+   Addr top = VG_(thread_get_stack_max)(tid);
    NSegment const* seg = VG_(am_find_nsegment)(sp);
    for (Int i = 0; i < n_exited; i++) {
       NSegment const* old = VG_(am_find_nsegment)(exited_sp[i]);
-      if (old == seg) { exited_sp[i] = sp; return; }
+      if (old == seg) { exited_sp[i] = sp; exited_top[i] = top; return; }
    }
-   if (n_exited < MAX_EXITED)
-      exited_sp[n_exited++] = sp;
+   if (n_exited < MAX_EXITED) {
+      exited_sp[n_exited]  = sp;
+      exited_top[n_exited] = top;
+      n_exited++;
+   }
 }
 
 /* The red zone, the 128 bytes below the stack pointer that a leaf
@@ -562,13 +567,18 @@ static void collect_dead_stacks ( ThreadId requester )
       for (Int j = 0; j < n_live && !reused; j++)
          reused = VG_(am_find_nsegment)(live_sp[j]) == seg;
       if (!reused && n_dead < MAX_STACKS) {
-         /* All of it: the frames above the last SP are dead too, and
-            so is the thread's descriptor at the top of the mapping
-            (its thread-specific data still points at blocks that were
-            freed when the thread ended, and at whatever reuses their
-            addresses). */
+         /* The whole stack: the frames above the last SP are dead too.
+            Not what lies above the stack's top in the same mapping:
+            the thread's descriptor and static TLS, which glibc keeps
+            with the cached stack, and whose DTV pointer keeps the DTV
+            reachable (memcheck reads them too; a joined
+            ThreadPoolExecutor's DTVs are otherwise "definitely lost").
+            With no known top, the whole mapping. */
+         Addr top = exited_top[i];
+         Addr hi  = top >= seg->start && top < seg->end
+                    ? VG_ROUNDUP(top + 1, sizeof(Addr)) : seg->end + 1;
          dead_lo[n_dead] = seg->start;
-         dead_hi[n_dead] = seg->end + 1;
+         dead_hi[n_dead] = hi;
          n_dead++;
       }
    }
