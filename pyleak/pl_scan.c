@@ -538,14 +538,16 @@ static SizeT redzone_of ( ThreadId tid, ThreadId requester )
    return tid == requester || tid == pl_exit_tid ? 0 : VG_STACK_REDZONE_SZB;
 }
 
-static void collect_dead_stacks ( ThreadId requester )
+/* The live threads and their stack pointers, for stack_floor. */
+static ThreadId live_tid[MAX_STACKS];
+static Addr     live_sp[MAX_STACKS];
+static Int      n_live;
+
+static void list_live_stacks ( void )
 {
    ThreadId tid;
    Addr sp, smax;
-   static ThreadId live_tid[MAX_STACKS];
-   static Addr live_sp[MAX_STACKS];
-   Int  n_live = 0;
-   n_dead = 0;
+   n_live = 0;
    VG_(thread_stack_reset_iter)(&tid);
    while (VG_(thread_stack_next)(&tid, &sp, &smax))
       if (n_live < MAX_STACKS) {
@@ -558,6 +560,12 @@ static void collect_dead_stacks ( ThreadId requester )
       live_tid[n_live] = pl_exit_tid;
       live_sp[n_live++] = VG_(get_SP)(pl_exit_tid);
    }
+}
+
+static void collect_dead_stacks ( ThreadId requester )
+{
+   n_dead = 0;
+   list_live_stacks();
    for (Int i = 0; i < n_live; i++)
       add_dead_stack(live_sp[i], stack_floor(live_tid, live_sp, n_live, i),
                      redzone_of(live_tid[i], requester));
@@ -588,17 +596,10 @@ static void collect_dead_stacks ( ThreadId requester )
 
 void pl_scan_clear_dead_stack ( ThreadId tid )
 {
-   ThreadId t;
-   Addr sp, smax;
-   static ThreadId tids[MAX_STACKS];
-   static Addr sps[MAX_STACKS];
-   Int n = 0, me = -1;
-   VG_(thread_stack_reset_iter)(&t);
-   while (VG_(thread_stack_next)(&t, &sp, &smax) && n < MAX_STACKS) {
-      if (t == tid) me = n;
-      tids[n] = t;
-      sps[n++] = sp;
-   }
+   Int me = -1;
+   list_live_stacks();
+   for (Int i = 0; i < n_live && me < 0; i++)
+      if (live_tid[i] == tid) me = i;
    if (me < 0)
       return;
    /* This writes: only on the thread's own stack as Valgrind knows it,
@@ -607,14 +608,14 @@ void pl_scan_clear_dead_stack ( ThreadId tid )
    Addr  top  = VG_(thread_get_stack_max)(tid);
    SizeT size = VG_(thread_get_stack_size)(tid);
    Addr  low  = top > size ? top - size : 0;
-   NSegment const* seg = VG_(am_find_nsegment)(sps[me]);
+   NSegment const* seg = VG_(am_find_nsegment)(live_sp[me]);
    if (seg == NULL || seg->isCH || !seg->hasW
-       || sps[me] > top || sps[me] < low)
+       || live_sp[me] > top || live_sp[me] < low)
       return;
    /* The red zone too: this runs at a function's entry
       (pl_exitclear.c), where a call has just passed. */
-   Addr end   = sps[me];
-   Addr floor = stack_floor(tids, sps, n, me);
+   Addr end   = live_sp[me];
+   Addr floor = stack_floor(live_tid, live_sp, n_live, me);
    if (floor < seg->start) floor = seg->start;
    if (floor < low) floor = low;
    if (floor >= end)

@@ -446,23 +446,15 @@ void pl_supp_add_memcheck_entries ( void )
       check, for files a client added with VALGRIND_CLO_CHANGE. */
    static Word done = 0;
    Word n_files = VG_(sizeXA)(VG_(clo_suppressions));
-   Word f = done;
-   done = n_files;
-   for (; f < n_files && n_mc_copies < MAX_MC_COPIES; f++) {
+   for (Word f = done; f < n_files && n_mc_copies < MAX_MC_COPIES; f++) {
       const HChar* path = *(HChar**)VG_(indexXA)(VG_(clo_suppressions), f);
       if (VG_(strcmp)(path, core_default) == 0) continue;
-      SysRes sr = VG_(open)(path, VKI_O_RDONLY, 0);
-      if (sr_isError(sr)) continue;        /* the core will say so */
-      Int fd = sr_Res(sr);
-      XArray* txt = VG_(newXA)(VG_(malloc), "pl.supp.mctxt", VG_(free), 1);
-      HChar buf[4096];
-      Int got;
-      while ((got = VG_(read)(fd, buf, sizeof buf)) > 0)
-         VG_(addBytesToXA)(txt, buf, got);
-      VG_(close)(fd);
+      SizeT len;
+      UWord err;
+      HChar* txt = pl_read_file(path, &len, &err);
+      if (txt == NULL) continue;           /* the core will say so */
       XArray* out = VG_(newXA)(VG_(malloc), "pl.supp.mcout", VG_(free), 1);
-      if (VG_(sizeXA)(txt) > 0)
-         copy_mc_entries(VG_(indexXA)(txt, 0), VG_(sizeXA)(txt), out);
+      copy_mc_entries(txt, len, out);
       if (VG_(sizeXA)(out) > 0) {
          HChar name[VKI_PATH_MAX];
          Int tfd = VG_(mkstemp)("pyleak-memcheck-supp", name);
@@ -477,7 +469,7 @@ void pl_supp_add_memcheck_entries ( void )
          }
       }
       VG_(deleteXA)(out);
-      VG_(deleteXA)(txt);
+      VG_(free)(txt);
    }
    done = VG_(sizeXA)(VG_(clo_suppressions));
 }
