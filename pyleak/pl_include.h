@@ -3,6 +3,8 @@
 
    The pipeline, one file per stage:
      pl_intercept.c  malloc family handlers the core's replacement calls
+     pl_custom.c     blocks of other allocators (client requests: custom
+                     blocks, memory pools)
      pl_shadow.c     the table of live blocks and the heap statistics
      pl_unwind.c     allocation stacks (cached unwinding)
      pl_scan.c       the reachability scan (roots, marking, cliques)
@@ -34,8 +36,14 @@
 typedef enum {
    PL_AllocMalloc = 0,     /* malloc, calloc, realloc, memalign family */
    PL_AllocNew    = 1,     /* operator new */
-   PL_AllocNewVec = 2      /* operator new[] */
+   PL_AllocNewVec = 2,     /* operator new[] */
+   /* Blocks inside another allocator's memory (pl_custom.c): */
+   PL_AllocCustom = 3,     /* VALGRIND_MALLOCLIKE_BLOCK */
+   PL_AllocPool   = 4,     /* VALGRIND_MEMPOOL_ALLOC */
+   PL_AllocMeta   = 5      /* ... in a pool made with MEMPOOL_METAPOOL */
 } PL_AllocKind;
+
+#define PL_IS_CUSTOM(b)  ((b)->allockind >= PL_AllocCustom)
 
 /* One live heap block.  The first two fields are what VgHashTable
    needs (chain link, key); keep the record small: a Python process has
@@ -68,6 +76,9 @@ extern PL_HeapStats pl_heap;
 void      pl_shadow_init ( void );
 PL_Block* pl_shadow_new  ( ThreadId tid, Addr data, SizeT szB,
                            PL_AllocKind kind );
+/* The same record, in no table (pl_custom.c keeps its own). */
+PL_Block* pl_shadow_make ( ThreadId tid, Addr data, SizeT szB,
+                           PL_AllocKind kind );
 PL_Block* pl_shadow_remove ( Addr data );
 void      pl_shadow_release ( PL_Block* b );
 PL_Block* pl_shadow_lookup ( Addr data );
@@ -81,8 +92,8 @@ Addr      pl_thread_pointer ( ThreadId tid );
 void      pl_shadow_renew_reused ( ThreadId tid, Addr op );
 /* The instrumentation that sees those stores (pl_newref.c). */
 IRSB*     pl_newref_instrument ( IRSB* bb, const VexGuestLayout* layout );
-/* All live blocks, sorted by address; *n gets the count.  The caller
-   frees the array with VG_(free). */
+/* All live blocks a leak check considers, sorted by address; *n gets
+   the count.  The caller frees the array with VG_(free). */
 PL_Block** pl_shadow_sorted ( UInt* n );
 /* The allocation stack of thread TID now (pl_unwind.c).  TO_EVAL: the
    allocation has a Python stack, end at the innermost eval-loop frame;
@@ -103,6 +114,24 @@ void pl_intercept_thread_exited ( ThreadId tid );
 /* The preload's private free requests; False: not one of them. */
 Bool pl_intercept_client_request ( ThreadId tid, UWord* arg, UWord* ret );
 extern SizeT pl_clo_freelist_vol;       /* --freelist-vol */
+
+/*------------------------------------------------------------*/
+/*--- Other allocators' blocks (pl_custom.c)               ---*/
+/*------------------------------------------------------------*/
+
+void pl_custom_init ( void );
+/* VALGRIND_MALLOCLIKE_BLOCK and the mempool requests; False: not one. */
+Bool pl_custom_client_request ( ThreadId tid, UWord* arg, UWord* ret );
+/* free() of an address that is no malloc block: a MALLOCLIKE block
+   there is freed (as memcheck does).  True if there was one. */
+Bool pl_custom_free ( Addr p );
+/* MALLOC (sorted, *N blocks, may be NULL) merged with the custom
+   blocks by memcheck's rules; MALLOC is freed or returned. */
+PL_Block** pl_custom_merge ( PL_Block** malloc, UInt* n );
+/* Pool chunks live (they are not in the heap statistics). */
+ULong pl_custom_pool_chunks ( void );
+/* malloc's free, for FREELIKE on a malloc'd block (pl_intercept.c). */
+void pl_intercept_free ( ThreadId tid, Addr p );
 
 /*------------------------------------------------------------*/
 /*--- Leak kinds and options                               ---*/

@@ -132,8 +132,13 @@ static void free_block ( ThreadId tid, void* p )
       as memcheck's heap summary counts them. */
    pl_heap.n_frees++;
    PL_Block* b = pl_shadow_remove((Addr)p);
-   if (b == NULL)
-      return;            /* not ours (or a double free): leave it be */
+   if (b == NULL) {
+      /* A custom allocator's block given to free(): memcheck frees it
+         (its allocator's memory is not ours to release).  Otherwise
+         not ours (or a double free): leave it be. */
+      (void)pl_custom_free((Addr)p);
+      return;
+   }
    if (UNLIKELY(b->py_flags & PL_PYF_CODE))
       pl_pystack_code_freed();
    if (b->szB >= pl_clo_freelist_vol) {
@@ -151,6 +156,11 @@ static void free_block ( ThreadId tid, void* p )
       q_bytes -= old->szB;
       release(old);
    }
+}
+
+void pl_intercept_free ( ThreadId tid, Addr p )
+{
+   free_block(tid, (void*)p);
 }
 
 /*------------------------------------------------------------*/

@@ -309,7 +309,8 @@ static Bool monitor_command ( ThreadId tid, const HChar* req )
 static Bool pl_handle_client_request ( ThreadId tid, UWord* arg,
                                        UWord* ret )
 {
-   if (pl_intercept_client_request(tid, arg, ret))
+   if (pl_intercept_client_request(tid, arg, ret)
+       || pl_custom_client_request(tid, arg, ret))
       return True;
    switch (arg[0]) {
    case VG_USERREQ__GDB_MONITOR_COMMAND:
@@ -562,6 +563,7 @@ static void pl_pre_clo_init ( void )
    VG_(track_pre_thread_ll_exit)(pl_thread_exited);
 
    pl_shadow_init();
+   pl_custom_init();
    pl_python_init();
    pl_pystack_init();
 }

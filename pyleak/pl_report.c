@@ -705,7 +705,8 @@ void pl_leak_check ( ThreadId tid, PL_When when, const HChar* label,
       VG_(umsg)("    --check-at=both reports these blocks in full)\n");
       VG_(umsg)("\n");
    } else if (verbose) {
-      if (when == PL_WhenExit && pl_heap.in_use_blocks == 0)
+      if (when == PL_WhenExit && pl_heap.in_use_blocks == 0
+          && pl_custom_pool_chunks() == 0)
          VG_(umsg)("All heap blocks were freed -- no leaks are possible\n");
       else
          print_summary(&t, mode);

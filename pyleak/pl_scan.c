@@ -833,12 +833,13 @@ void pl_scan ( /*OUT*/PL_ScanResult* res, ThreadId requester )
    sc_roots    = VG_(newXA)(VG_(malloc), "pl.scan.roots", VG_(free),
                             sizeof(PL_Root));
    scan_src    = -1;
-   if (sc_n > 0) {
-      PL_Block* last = sc_blocks[sc_n - 1];
-      sc_lo = sc_blocks[0]->data;
-      sc_hi = last->data + (last->szB ? last->szB : 1);
-   } else {
-      sc_lo = sc_hi = 0;
+   /* Blocks may overlap (a metapool's chunks hold other blocks,
+      pl_custom.c): the last to start need not end last. */
+   sc_lo = sc_n > 0 ? sc_blocks[0]->data : 0;
+   sc_hi = 0;
+   for (UInt i = 0; i < sc_n; i++) {
+      Addr end = sc_blocks[i]->data + (sc_blocks[i]->szB ? sc_blocks[i]->szB : 1);
+      if (end > sc_hi) sc_hi = end;
    }
 
    /* Which blocks are Python objects, and where the object starts. */
@@ -846,7 +847,13 @@ void pl_scan ( /*OUT*/PL_ScanResult* res, ThreadId requester )
    pl_pyobj_begin();
    for (UInt i = 0; i < sc_n; i++) {
       Bool gc = False;
-      Int off = pl_pyobj_offset(sc_blocks[i], &gc, &sc_type[i]);
+      /* Another allocator's block need not be mapped any more (its
+         pool unmapped without telling): only read what is. */
+      Int off = PL_IS_CUSTOM(sc_blocks[i])
+                && !VG_(am_is_valid_for_client)(sc_blocks[i]->data,
+                       sc_blocks[i]->szB ? sc_blocks[i]->szB : 1,
+                       VKI_PROT_READ)
+                ? -1 : pl_pyobj_offset(sc_blocks[i], &gc, &sc_type[i]);
       sc_extra[i].obj_off = (off >= 0 && off < NO_OBJ) ? (UChar)off : NO_OBJ;
       sc_extra[i].gc = gc;
       if (sc_extra[i].obj_off != NO_OBJ) {

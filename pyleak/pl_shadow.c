@@ -42,8 +42,12 @@ static ExeContext* native_stack ( ThreadId tid, UInt py_stack, UChar* depth )
 /* The block each thread allocated last (see pl_shadow_renew). */
 static Addr* last_alloc;
 
-PL_Block* pl_shadow_new ( ThreadId tid, Addr data, SizeT szB,
-                          PL_AllocKind kind )
+/* A record for a block of SZB bytes at DATA that thread TID allocates
+   now, with this moment's stacks, counted in the allocation totals;
+   not in any table (pl_shadow_new puts malloc's blocks in this one,
+   pl_custom.c other allocators' blocks in its own). */
+PL_Block* pl_shadow_make ( ThreadId tid, Addr data, SizeT szB,
+                           PL_AllocKind kind )
 {
    if (UNLIKELY(last_alloc == NULL)) {
       last_alloc = VG_(malloc)("pl.shadow.last", VG_N_THREADS * sizeof(Addr));
@@ -61,15 +65,23 @@ PL_Block* pl_shadow_new ( ThreadId tid, Addr data, SizeT szB,
    pl_python_poll();
    UChar* depth = NULL;
    b->py_stack  = pl_clo_py_stacks ? pl_pystack_capture(tid, &depth) : 0;
-   /* The first IP is the replacement function in our preload; the
-      core's unwinder starts at the client's call into it, which is
-      what every leak report wants to show. */
+   /* The first IP is the replacement function in our preload (for a
+      client request, the function that made it); the core's unwinder
+      starts at the client's call into it, which is what every leak
+      report wants to show. */
    b->where     = native_stack(tid, b->py_stack, depth);
-   VG_(HT_add_node)(blocks, b);
 
    pl_heap.n_allocs++;
    pl_heap.bytes_allocated += szB;
-   pl_heap.in_use_bytes    += szB;
+   return b;
+}
+
+PL_Block* pl_shadow_new ( ThreadId tid, Addr data, SizeT szB,
+                          PL_AllocKind kind )
+{
+   PL_Block* b = pl_shadow_make(tid, data, szB, kind);
+   VG_(HT_add_node)(blocks, b);
+   pl_heap.in_use_bytes += szB;
    pl_heap.in_use_blocks++;
    return b;
 }
@@ -158,9 +170,11 @@ static Int cmp_block_addr ( const void* a, const void* b )
    return x < y ? -1 : x > y ? 1 : 0;
 }
 
+/* Every block a leak check considers, sorted by address: malloc's,
+   merged with other allocators' (pl_custom.c decides which of each). */
 PL_Block** pl_shadow_sorted ( UInt* n )
 {
    PL_Block** arr = (PL_Block**)VG_(HT_to_array)(blocks, n);
    VG_(ssort)(arr, *n, sizeof(PL_Block*), cmp_block_addr);
-   return arr;
+   return pl_custom_merge(arr, n);
 }
