@@ -170,6 +170,15 @@ extern UInt             pl_clo_top_retainers;  /* --top-retainers */
 
 /* memcheck's command-line options (pl_mcopts.c). */
 extern UInt pl_clo_leak_resolution;   /* frames compared; 0: all */
+/* --leak-check-heuristics: interior pointers that count as pointers to
+   the start, in memcheck's order (pl_scan.c). */
+typedef enum { PL_HStdString = 0, PL_HLength64, PL_HNewArray,
+               PL_HMultipleInheritance, PL_NHeur } PL_Heuristic;
+#define PL_HSET_ALL  ((1u << PL_NHeur) - 1)
+extern UInt pl_clo_heuristics;        /* set of PL_Heuristic */
+extern const HChar* pl_heur_name[PL_NHeur];
+/* "stdstring,newarray", "all", "none" into a set; False if bad. */
+Bool pl_parse_heuristics ( const HChar* val, /*OUT*/UInt* set );
 Bool pl_mc_process_option ( const HChar* arg );
 void pl_mc_print_ignored ( void );
 
@@ -203,6 +212,10 @@ typedef struct {
    UInt       n_order;
    XArray*    roots;           /* of PL_Root */
    UInt*      retainer;        /* per block: retainer id, 0: none */
+   /* Reachable blocks first reached by an interior pointer that a
+      heuristic accepted (and by no pointer to their start). */
+   ULong      heur_bytes[PL_NHeur];
+   ULong      heur_blocks[PL_NHeur];
 } PL_ScanResult;
 
 /* A root word that reached a block: its address, or 0 and the thread
@@ -215,12 +228,16 @@ typedef struct { Addr at; ThreadId tid; } PL_Root;
 
 /* REQUESTER: the thread whose client request asked for the check (its
    red zone is dead, see collect_dead_stacks), or VG_INVALID_THREADID. */
-void pl_scan ( /*OUT*/PL_ScanResult* res, ThreadId requester );
+void pl_scan ( /*OUT*/PL_ScanResult* res, ThreadId requester,
+               UInt heuristics );
 /* Zero the dead part of TID's stack (below its stack pointer, down to
    the floor the scan would use): see pl_exitclear.c. */
 void pl_scan_clear_dead_stack ( ThreadId tid );
 IRSB* pl_exitclear_instrument ( IRSB* bb, const VexGuestLayout* layout,
                                 const VexGuestExtents* vge );
+/* memcheck's who_points_at monitor command: where the pointers into
+   [A, A+LEN) are (pl_scan.c). */
+void pl_who_points_at ( ThreadId tid, Addr a, SizeT len );
 /* Index of the block of S containing A, or -1. */
 Int  pl_scan_find ( const PL_ScanResult* s, Addr a );
 
@@ -281,14 +298,36 @@ typedef struct {
    ULong bytes[PL_NKinds];
    ULong blocks[PL_NKinds];
    ULong suppressed_bytes, suppressed_blocks;
+   ULong heur_bytes[PL_NHeur], heur_blocks[PL_NHeur];  /* of reachable */
    PL_BaseTotals base;
 } PL_Totals;
 
 extern PL_Totals pl_last_totals;
 
+/* Which records a check prints, against the previous check: all
+   (memcheck's "any"), those that grew (added/increased), grew or
+   shrank (changed), or did not exist (new). */
+typedef enum { PL_DeltaAny, PL_DeltaIncreased, PL_DeltaChanged,
+               PL_DeltaNew } PL_DeltaMode;
+
+/* How one check reports (memcheck's LeakCheckParams). */
+typedef struct {
+   PL_LeakCheckMode mode;
+   UInt         show_kinds;     /* set of PL_Kind */
+   UInt         error_kinds;    /* set of PL_Kind */
+   UInt         heuristics;     /* set of PL_Heuristic */
+   PL_DeltaMode delta;
+   UInt         max_records;    /* print at most the N largest */
+   Bool         monitor;        /* asked by a monitor command */
+} PL_CheckParams;
+
+/* The options' parameters for a check in MODE. */
+void pl_check_params ( /*OUT*/PL_CheckParams* p, PL_LeakCheckMode mode );
 /* Run a leak check (scan + report + JSON record).  LABEL may be NULL. */
 void pl_leak_check ( ThreadId tid, PL_When when, const HChar* label,
                      PL_LeakCheckMode mode );
+void pl_leak_check_with ( ThreadId tid, PL_When when, const HChar* label,
+                          const PL_CheckParams* p );
 void pl_print_heap_summary ( void );
 
 /* Error-manager callbacks (pl_report.c). */
@@ -353,7 +392,7 @@ void pl_json_put_str ( XArray* xa, const HChar* s );
 
 /* Scan now and group the blocks into records, sorted as the report
    shows them; pl_records_free releases them (pl_report.c). */
-OSet* pl_records_now ( ThreadId requester,
+OSet* pl_records_now ( ThreadId requester, UInt heuristics,
                        /*OUT*/PL_Record*** recs, /*OUT*/UInt* n );
 /* How many of EC's frames, from the allocation, are the native part of
    an allocation with a Python stack: up to the evaluation loop, or the

@@ -316,6 +316,16 @@ void pl_json_add_check ( PL_When when, const HChar* label,
                     t->blocks[k]);
    VG_(xaprintf)(xa, ", \"suppressed\": {\"bytes\": %llu, \"blocks\": %llu}",
                  t->suppressed_bytes, t->suppressed_blocks);
+   Bool any_heur = False;
+   for (Int h = 0; h < PL_NHeur; h++) {
+      if (t->heur_blocks[h] == 0) continue;
+      VG_(xaprintf)(xa, "%s\"%s\": {\"bytes\": %llu, \"blocks\": %llu}",
+                    any_heur ? ", " : ",\n    \"reachable_via_heuristic\": {",
+                    pl_heur_name[h], t->heur_bytes[h], t->heur_blocks[h]);
+      any_heur = True;
+   }
+   if (any_heur)
+      VG_(xaprintf)(xa, "}");
    if (t->base.used) {
       VG_(xaprintf)(xa, ",\n    \"baseline\": {\"file\": ");
       pl_json_put_str(xa, pl_clo_baseline);

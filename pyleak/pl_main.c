@@ -191,7 +191,9 @@ static void pl_print_usage ( void )
 "    --error-exitcode=<n>             exit with <n> when a leak of an error\n"
 "                                     kind was found (a core option)\n"
 "    memcheck's leak options work as in memcheck: --show-reachable=no|yes,\n"
-"    --show-possibly-lost=no|yes, --leak-resolution=low|med|high [high];\n"
+"    --show-possibly-lost=no|yes, --leak-resolution=low|med|high [high],\n"
+"    --leak-check-heuristics=stdstring,length64,newarray,\n"
+"    multipleinheritance|all|none [all];\n"
 "    its other options (--track-origins, --malloc-fill, ...) are accepted\n"
 "    and have no effect\n"
    );
@@ -236,23 +238,22 @@ static void monitor_help ( void )
 {
    VG_(gdb_printf)(
 "pyleak monitor commands:\n"
-"  leak_check [full*|summary] [LABEL...]\n"
-"        run a leak check now, as a client request would (LABEL: the rest\n"
-"        of the line, in the report and the JSON file)\n"
+"  leak_check [full*|summary]\n"
+"                [kinds kind1,kind2,...|reachable|possibleleak*|definiteleak]\n"
+"                [heuristics heur1,heur2,...]\n"
+"                [increased*|changed|any|new]\n"
+"                [unlimited*|limited <max_loss_records_output>] [LABEL...]\n"
+"        run a leak check now, with memcheck's arguments and defaults\n"
+"        (* = default; kinds as --show-leak-kinds, heuristics as\n"
+"        --leak-check-heuristics, default none; no errors are counted);\n"
+"        LABEL, the rest of the line, goes in the report and the JSON file\n"
+"  who_points_at <addr> [<len>]\n"
+"        shows places pointing inside <len> (default 1) bytes at <addr>\n"
+"        (decimal, as Python's id() gives it, or 0x...); for a Python\n"
+"        object, its reference count against the pointers found\n"
 "  checkpoint [RUNS] [LABEL...]\n"
 "        take a checkpoint: show the stacks grown at each of the last RUNS\n"
 "        checkpoints [1] (0: show nothing, only remember)\n");
-}
-
-/* Skip spaces at *P; then, if WORD is the next word, step over it. */
-static Bool take_word ( const HChar** p, const HChar* word )
-{
-   while (**p == ' ') (*p)++;
-   SizeT n = VG_(strlen)(word);
-   if (VG_(strncmp)(*p, word, n) != 0 || ((*p)[n] != ' ' && (*p)[n] != '\0'))
-      return False;
-   *p += n;
-   return True;
 }
 
 /* What is left of the line: the label, or NULL if nothing is. */
@@ -264,6 +265,131 @@ static const HChar* label_at ( const HChar* p )
 
 /* True when REQ is one of ours.  The command word may be abbreviated,
    as the core's and memcheck's. */
+/* A number at *P: hex after 0x, else decimal; *P moves past it. */
+static Bool parse_num ( const HChar** p, ULong* v )
+{
+   const HChar* q = *p;
+   ULong x = 0;
+   Bool hex = q[0] == '0' && (q[1] == 'x' || q[1] == 'X');
+   if (hex) q += 2;
+   const HChar* digits = q;
+   for (;; q++) {
+      Int d = *q >= '0' && *q <= '9' ? *q - '0'
+              : hex && *q >= 'a' && *q <= 'f' ? *q - 'a' + 10
+              : hex && *q >= 'A' && *q <= 'F' ? *q - 'A' + 10 : -1;
+      if (d < 0) break;
+      if (x > (~0ULL - d) / (hex ? 16 : 10)) return False;
+      x = x * (hex ? 16 : 10) + d;
+   }
+   if (q == digits) return False;
+   *p = q;
+   *v = x;
+   return True;
+}
+
+/* "ADDR", "ADDR LEN" or "ADDR[LEN]" (memcheck's who_points_at). */
+static Bool parse_addr_len ( const HChar* p, Addr* a, SizeT* len )
+{
+   ULong v, n = 1;
+   while (*p == ' ') p++;
+   if (!parse_num(&p, &v)) return False;
+   if (*p == '[') {
+      p++;
+      if (!parse_num(&p, &n) || *p++ != ']') return False;
+   } else {
+      while (*p == ' ') p++;
+      if (*p && !parse_num(&p, &n)) return False;
+   }
+   while (*p == ' ') p++;
+   if (*p || n == 0) return False;
+   *a = (Addr)v;
+   *len = (SizeT)n;
+   return True;
+}
+
+/* The next word at *P into W (at most WSZ-1 characters); *P moves past
+   it.  False at the end of the line. */
+static Bool next_word ( const HChar** p, HChar* w, SizeT wsz )
+{
+   while (**p == ' ') (*p)++;
+   SizeT n = 0;
+   while ((*p)[n] && (*p)[n] != ' ') {
+      if (n + 1 < wsz) w[n] = (*p)[n];
+      n++;
+   }
+   w[n + 1 < wsz ? n : wsz - 1] = '\0';
+   *p += n;
+   return n > 0;
+}
+
+/* memcheck's leak_check arguments (its defaults: full, definite and
+   possible shown, no heuristics, the records that increased, no
+   errors counted), up to the first word that is none of them: pyleak's
+   label.  False (and a message) for a bad value. */
+static Bool monitor_leak_check_args ( const HChar** pp, PL_CheckParams* cp )
+{
+   pl_check_params(cp, PL_LCFull);
+   cp->show_kinds  = PL_KSET(PL_KDefinite) | PL_KSET(PL_KPossible)
+                     | PL_KSET(PL_KLeakedRef) | PL_KSET(PL_KCycle);
+   cp->error_kinds = 0;
+   cp->heuristics  = 0;
+   cp->delta       = PL_DeltaIncreased;
+   cp->monitor     = True;
+   for (;;) {
+      const HChar* at = *pp;
+      HChar w[64], v[256];
+      if (!next_word(pp, w, sizeof w))
+         return True;
+      Int kw = VG_(keyword_id)("full summary kinds reachable possibleleak"
+                               " definiteleak heuristics increased changed"
+                               " any new unlimited limited", w, kwd_report_none);
+      switch (kw) {
+      case 0:  cp->mode = PL_LCFull; break;
+      case 1:  cp->mode = PL_LCSummary; break;
+      case 2:
+         if (!next_word(pp, v, sizeof v) || !pl_parse_kinds(v, &cp->show_kinds)) {
+            VG_(gdb_printf)("missing or malformed leak kinds set\n");
+            return False;
+         }
+         break;
+      case 3:  cp->show_kinds = PL_KSET_ALL; break;
+      case 4:  cp->show_kinds = PL_KSET(PL_KDefinite) | PL_KSET(PL_KIndirect)
+                                | PL_KSET(PL_KPossible) | PL_KSET(PL_KLeakedRef)
+                                | PL_KSET(PL_KCycle);
+               break;
+      case 5:  cp->show_kinds = PL_KSET(PL_KDefinite) | PL_KSET(PL_KLeakedRef)
+                                | PL_KSET(PL_KCycle);
+               break;
+      case 6:
+         if (!next_word(pp, v, sizeof v)
+             || !pl_parse_heuristics(v, &cp->heuristics)) {
+            VG_(gdb_printf)("missing or malformed heuristics set\n");
+            return False;
+         }
+         break;
+      case 7:  cp->delta = PL_DeltaIncreased; break;
+      case 8:  cp->delta = PL_DeltaChanged; break;
+      case 9:  cp->delta = PL_DeltaAny; break;
+      case 10: cp->delta = PL_DeltaNew; break;
+      case 11: cp->max_records = 0; break;
+      case 12: {
+         HChar* end;
+         Long n = next_word(pp, v, sizeof v) ? VG_(strtoll10)(v, &end) : 0;
+         if (n <= 0 || *end != '\0') {
+            VG_(gdb_printf)("limited: expected a number of loss records"
+                            " >= 1\n");
+            return False;
+         }
+         cp->max_records = n > 999999999 ? 999999999 : (UInt)n;
+         break;
+      }
+      default:                     /* the label starts here */
+         *pp = at;
+         return True;
+      }
+   }
+}
+
 static Bool monitor_command ( ThreadId tid, const HChar* req )
 {
    const HChar* p = req;
@@ -273,16 +399,15 @@ static Bool monitor_command ( ThreadId tid, const HChar* req )
    while (p[n] && p[n] != ' ' && n + 1 < sizeof cmd) { cmd[n] = p[n]; n++; }
    cmd[n] = '\0';
    p += n;
-   switch (VG_(keyword_id)("help leak_check checkpoint", cmd,
+   switch (VG_(keyword_id)("help leak_check checkpoint who_points_at", cmd,
                            kwd_report_duplicated_matches)) {
    case -2: return True;                  /* ambiguous: said so */
    case -1: return False;                 /* not ours */
    case 0:  monitor_help(); return True;
    case 1: {
-      PL_LeakCheckMode mode = PL_LCFull;
-      if (take_word(&p, "summary")) mode = PL_LCSummary;
-      else (void)take_word(&p, "full");
-      pl_leak_check(tid, PL_WhenRequest, label_at(p), mode);
+      PL_CheckParams cp;
+      if (monitor_leak_check_args(&p, &cp))
+         pl_leak_check_with(tid, PL_WhenRequest, label_at(p), &cp);
       return True;
    }
    case 2: {
@@ -300,6 +425,17 @@ static Bool monitor_command ( ThreadId tid, const HChar* req )
          runs = (UInt)v;
       }
       pl_checkpoint(tid, label_at(p), runs);
+      return True;
+   }
+   case 3: {
+      Addr  a;
+      SizeT len;
+      if (!parse_addr_len(p, &a, &len))
+         VG_(gdb_printf)("who_points_at: expected an address (0x... or, as"
+                         " Python's id() gives it, decimal) and an optional"
+                         " length: ADDR [LEN] or ADDR[LEN]\n");
+      else
+         pl_who_points_at(tid, a, len);
       return True;
    }
    }
@@ -364,14 +500,20 @@ static Bool pl_handle_client_request ( ThreadId tid, UWord* arg,
       pl_shadow_renew(tid, (Addr)arg[1]);
       *ret = 0;
       return True;
-   case VG_USERREQ__DO_LEAK_CHECK:
+   case VG_USERREQ__DO_LEAK_CHECK: {
       /* memcheck.h's VALGRIND_DO_LEAK_CHECK (arg1 0) and
-         VALGRIND_DO_QUICK_LEAK_CHECK (arg1 1).  The delta modes
-         (added/changed) are reported as full checks for now. */
-      pl_leak_check(tid, PL_WhenRequest, NULL,
-                    arg[1] == 1 ? PL_LCSummary : PL_LCFull);
+         VALGRIND_DO_QUICK_LEAK_CHECK (arg1 1); arg2 the delta mode:
+         DO_ADDED_LEAK_CHECK 1, DO_CHANGED_LEAK_CHECK 2,
+         DO_NEW_LEAK_CHECK 3 (Valgrind 3.21+). */
+      PL_CheckParams cp;
+      pl_check_params(&cp, arg[1] == 1 ? PL_LCSummary : PL_LCFull);
+      cp.delta = arg[2] == 1 ? PL_DeltaIncreased
+                 : arg[2] == 2 ? PL_DeltaChanged
+                 : arg[2] == 3 ? PL_DeltaNew : PL_DeltaAny;
+      pl_leak_check_with(tid, PL_WhenRequest, NULL, &cp);
       *ret = 0;
       return True;
+   }
    default:
       /* memcheck's definedness and addressability requests mean
          nothing here; accept them quietly so that programs annotated

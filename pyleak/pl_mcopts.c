@@ -22,6 +22,35 @@
    med 4); 0 is high, all of them. */
 UInt pl_clo_leak_resolution = 0;
 
+/* --leak-check-heuristics: memcheck's default is all of them. */
+UInt pl_clo_heuristics = PL_HSET_ALL;
+const HChar* pl_heur_name[PL_NHeur] = {
+   "stdstring", "length64", "newarray", "multipleinheritance"
+};
+
+Bool pl_parse_heuristics ( const HChar* val, /*OUT*/UInt* set )
+{
+   if (VG_(strcmp)(val, "all") == 0)  { *set = PL_HSET_ALL; return True; }
+   if (VG_(strcmp)(val, "none") == 0) { *set = 0; return True; }
+   UInt s = 0;
+   const HChar* p = val;
+   while (*p) {
+      const HChar* e = p;
+      while (*e && *e != ',') e++;
+      Int h;
+      for (h = 0; h < PL_NHeur; h++)
+         if ((SizeT)(e - p) == VG_(strlen)(pl_heur_name[h])
+             && VG_(strncmp)(p, pl_heur_name[h], e - p) == 0)
+            break;
+      if (h == PL_NHeur || e == p)
+         return False;
+      s |= 1u << h;
+      p = *e ? e + 1 : e;
+   }
+   *set = s;
+   return True;
+}
+
 /* Memcheck-only options seen, to be named after start-up. */
 #define MAX_IGNORED 16
 static const HChar* ignored[MAX_IGNORED];
@@ -74,6 +103,12 @@ Bool pl_mc_process_option ( const HChar* arg )
                        pl_clo_leak_resolution, 0) {}
    else if (VG_(strncmp)(arg, "--leak-resolution=", 18) == 0) {
       VG_(fmsg_bad_option)(arg, "expected low, med or high\n");
+   }
+   else if (VG_(strncmp)(arg, "--leak-check-heuristics=", 24) == 0) {
+      if (!pl_parse_heuristics(arg + 24, &pl_clo_heuristics))
+         VG_(fmsg_bad_option)(arg, "expected all, none, or a list of"
+                              " stdstring, length64, newarray,"
+                              " multipleinheritance\n");
    }
    else if (is_no_effect(arg)) {
       if (n_ignored < MAX_IGNORED)

@@ -63,7 +63,24 @@ typedef struct {
    PL_Record* rec;
    UInt       n;          /* this record's number, 1-based */
    UInt       n_total;
+   /* The delta mode, and what the record counted at the previous
+      check, for the "(+N)" figures. */
+   PL_DeltaMode delta;
+   ULong      old_bytes, old_indirect, old_blocks;
 } LeakErrExtra;
+
+/* " (+N)" / " (-N)" into BUF, or nothing in "any" mode. */
+static const HChar* delta ( HChar* buf, SizeT sz, ULong now, ULong old,
+                            PL_DeltaMode mode )
+{
+   if (mode == PL_DeltaAny)
+      buf[0] = '\0';
+   else if (now >= old)
+      VG_(snprintf)(buf, sz, " (+%'llu)", now - old);
+   else
+      VG_(snprintf)(buf, sz, " (-%'llu)", old - now);
+   return buf;
+}
 
 static Bool eq_Error ( VgRes res, const Error* e1, const Error* e2 )
 {
@@ -77,17 +94,24 @@ static void pp_Error ( const Error* err )
 {
    const LeakErrExtra* x = VG_(get_error_extra)(err);
    const PL_Record* r = x->rec;
+   HChar d_all[40], d_dir[40], d_ind[40], d_blk[40];
+   delta(d_all, sizeof d_all, r->bytes + r->indirect_bytes,
+         x->old_bytes + x->old_indirect, x->delta);
+   delta(d_dir, sizeof d_dir, r->bytes, x->old_bytes, x->delta);
+   delta(d_ind, sizeof d_ind, r->indirect_bytes, x->old_indirect, x->delta);
+   delta(d_blk, sizeof d_blk, r->blocks, x->old_blocks, x->delta);
    if ((r->kind == PL_KDefinite || r->kind == PL_KLeakedRef)
-       && r->indirect_bytes > 0) {
-      VG_(umsg)("%'llu (%'llu direct, %'llu %s) bytes in %'llu blocks"
-                " are %s in loss record %'u of %'u\n",
-                r->bytes + r->indirect_bytes, r->bytes, r->indirect_bytes,
+       && (r->indirect_bytes > 0 || x->old_indirect > 0)) {
+      VG_(umsg)("%'llu%s (%'llu%s direct, %'llu%s %s) bytes in %'llu%s"
+                " blocks are %s in loss record %'u of %'u\n",
+                r->bytes + r->indirect_bytes, d_all, r->bytes, d_dir,
+                r->indirect_bytes, d_ind,
                 r->kind == PL_KDefinite ? "indirect" : "retained",
-                r->blocks, pl_kind_text[r->kind], x->n, x->n_total);
+                r->blocks, d_blk, pl_kind_text[r->kind], x->n, x->n_total);
    } else {
-      VG_(umsg)("%'llu bytes in %'llu blocks are %s in loss record %'u"
-                " of %'u\n", r->bytes, r->blocks, pl_kind_text[r->kind],
-                x->n, x->n_total);
+      VG_(umsg)("%'llu%s bytes in %'llu%s blocks are %s in loss record"
+                " %'u of %'u\n", r->bytes, d_dir, r->blocks, d_blk,
+                pl_kind_text[r->kind], x->n, x->n_total);
    }
    if (r->base == PL_BaseNew)
       VG_(umsg)("   not in the baseline\n");
@@ -138,7 +162,7 @@ static const HChar* get_error_name ( const Error* err )
 
 Bool pl_record_suppressed ( ThreadId tid, PL_Record* r )
 {
-   LeakErrExtra x = { r, 0, 0 };
+   LeakErrExtra x = { r, 0, 0, PL_DeltaAny, 0, 0, 0 };
    return VG_(unique_error)(tid, PL_ErrLeak, 0, NULL, &x, r->where,
                             False /* print */, False, False /* count */);
 }
@@ -541,22 +565,136 @@ static void print_top_retainers ( const RetTotal* t, UInt m )
 }
 
 /*------------------------------------------------------------*/
+/*--- Deltas against the previous check                    ---*/
+/*------------------------------------------------------------*/
+
+/* What each record of the previous check counted, for the delta modes
+   and the "(+N)" figures (memcheck keeps its loss records from one
+   check to the next for the same purpose).  Keyed like the records. */
+typedef struct {
+   RecKey key;
+   ULong  bytes, indirect_bytes, blocks;
+} OldRec;
+
+static Word cmp_oldrec ( const void* key, const void* elem )
+{
+   const RecKey* k = key;
+   const OldRec* o = elem;
+   return cmp_reckey(k, &(PL_Record){ .kind = o->key.kind,
+                                      .where = o->key.where,
+                                      .py_stack = o->key.py_stack,
+                                      .retainer = o->key.retainer });
+}
+
+static OSet*     prev_recs;        /* of OldRec; NULL before any check */
+static PL_Totals prev_totals;
+
+static const OldRec* old_of ( const PL_Record* r )
+{
+   if (prev_recs == NULL) return NULL;
+   RecKey k = { r->kind, r->where, r->py_stack, r->retainer };
+   return VG_(OSetGen_Lookup)(prev_recs, &k);
+}
+
+static Bool delta_considered ( const PL_Record* r, const OldRec* o,
+                               PL_DeltaMode mode )
+{
+   ULong ob = o ? o->bytes : 0, oi = o ? o->indirect_bytes : 0,
+         on = o ? o->blocks : 0;
+   switch (mode) {
+   case PL_DeltaIncreased:
+      return r->bytes > ob || r->indirect_bytes > oi || r->blocks > on;
+   case PL_DeltaChanged:
+      return r->bytes != ob || r->indirect_bytes != oi || r->blocks != on;
+   case PL_DeltaNew:
+      return o == NULL && r->blocks > 0;
+   default:
+      return r->blocks > 0;
+   }
+}
+
+/* Remember this check's records for the next one. */
+static void remember ( PL_Record** recs, UInt n, const PL_Totals* t )
+{
+   if (prev_recs) VG_(OSetGen_Destroy)(prev_recs);
+   prev_recs = VG_(OSetGen_Create)(0, cmp_oldrec, VG_(malloc),
+                                   "pl.report.prev", VG_(free));
+   for (UInt i = 0; i < n; i++) {
+      OldRec* o = VG_(OSetGen_AllocNode)(prev_recs, sizeof *o);
+      o->key = (RecKey){ recs[i]->kind, recs[i]->where, recs[i]->py_stack,
+                         recs[i]->retainer };
+      o->bytes = recs[i]->bytes;
+      o->indirect_bytes = recs[i]->indirect_bytes;
+      o->blocks = recs[i]->blocks;
+      VG_(OSetGen_Insert)(prev_recs, o);
+   }
+   prev_totals = *t;
+}
+
+/* Records of the previous check that this one no longer has: memcheck
+   keeps them for one more check, with no blocks, numbered first; the
+   "changed" mode shows them ("0 (-16) bytes in 0 (-1) blocks"). */
+static PL_Record* vanished ( OSet* now, /*OUT*/UInt* n )
+{
+   *n = 0;
+   if (prev_recs == NULL) return NULL;
+   PL_Record* v = VG_(calloc)("pl.report.vanished",
+                              VG_(OSetGen_Size)(prev_recs) + 1, sizeof *v);
+   VG_(OSetGen_ResetIter)(prev_recs);
+   OldRec* o;
+   while ((o = VG_(OSetGen_Next)(prev_recs)) != NULL) {
+      if (o->blocks == 0 || VG_(OSetGen_Lookup)(now, &o->key) != NULL)
+         continue;
+      PL_Record* r = &v[(*n)++];
+      r->kind = o->key.kind;       r->where    = o->key.where;
+      r->py_stack = o->key.py_stack; r->retainer = o->key.retainer;
+      r->first = -1;
+   }
+   return v;
+}
+
+/*------------------------------------------------------------*/
 /*--- The check                                            ---*/
 /*------------------------------------------------------------*/
 
-static void print_summary ( const PL_Totals* t, PL_LeakCheckMode mode )
+static void print_summary ( const PL_Totals* t, const PL_CheckParams* p )
 {
+   const PL_Totals* o = &prev_totals;
+   HChar d1[40], d2[40];
    VG_(umsg)("LEAK SUMMARY:\n");
    for (Int k = 0; k < PL_NKinds; k++) {
       Bool py_kind = k == PL_KLeakedRef || k == PL_KCycle
                      || k == PL_KReachablePy;
       if (py_kind && !pl_py.found)
          continue;            /* a C program's summary is memcheck's */
-      VG_(umsg)("%s: %'llu bytes in %'llu blocks\n", summary_label[k],
-                t->bytes[k], t->blocks[k]);
+      VG_(umsg)("%s: %'llu%s bytes in %'llu%s blocks\n", summary_label[k],
+                t->bytes[k], delta(d1, sizeof d1, t->bytes[k], o->bytes[k],
+                                   p->delta),
+                t->blocks[k], delta(d2, sizeof d2, t->blocks[k],
+                                    o->blocks[k], p->delta));
+      if (k != PL_KReachableC)
+         continue;
+      /* memcheck's lines for blocks a heuristic made reachable */
+      Bool any = False;
+      for (Int h = 0; h < PL_NHeur; h++)
+         any |= t->heur_blocks[h] > 0 || o->heur_blocks[h] > 0;
+      if (any)
+         VG_(umsg)("                      of which reachable via"
+                   " heuristic:\n");
+      for (Int h = 0; h < PL_NHeur && any; h++)
+         if (t->heur_blocks[h] > 0 || o->heur_blocks[h] > 0)
+            VG_(umsg)("                        %-19s: %'llu%s bytes in"
+                      " %'llu%s blocks\n", pl_heur_name[h],
+                      t->heur_bytes[h], delta(d1, sizeof d1,
+                         t->heur_bytes[h], o->heur_bytes[h], p->delta),
+                      t->heur_blocks[h], delta(d2, sizeof d2,
+                         t->heur_blocks[h], o->heur_blocks[h], p->delta));
    }
-   VG_(umsg)("        suppressed: %'llu bytes in %'llu blocks\n",
-             t->suppressed_bytes, t->suppressed_blocks);
+   VG_(umsg)("        suppressed: %'llu%s bytes in %'llu%s blocks\n",
+             t->suppressed_bytes, delta(d1, sizeof d1, t->suppressed_bytes,
+                                        o->suppressed_bytes, p->delta),
+             t->suppressed_blocks, delta(d2, sizeof d2, t->suppressed_blocks,
+                                         o->suppressed_blocks, p->delta));
    if (t->base.used) {
       VG_(umsg)("   in the baseline: %'llu bytes in %'llu blocks\n",
                 t->base.bytes, t->base.blocks);
@@ -568,13 +706,17 @@ static void print_summary ( const PL_Totals* t, PL_LeakCheckMode mode )
 
    ULong found = 0;
    for (Int k = 0; k < PL_NKinds; k++) found += t->blocks[k];
-   if (mode != PL_LCFull && found > 0) {
-      VG_(umsg)("Rerun with --leak-check=full to see details of leaked"
-                " memory\n");
-   } else if (mode == PL_LCFull) {
+   if (p->mode != PL_LCFull && found > 0) {
+      if (p->monitor)
+         VG_(umsg)("To see details of leaked memory, give 'full' arg to"
+                   " leak_check\n");
+      else
+         VG_(umsg)("Rerun with --leak-check=full to see details of leaked"
+                   " memory\n");
+   } else if (p->mode == PL_LCFull && !p->monitor) {
       UInt hidden = 0;
       for (Int k = 0; k < PL_NKinds; k++)
-         if (t->blocks[k] > 0 && !(pl_clo_show_kinds & PL_KSET(k)))
+         if (t->blocks[k] > 0 && !(p->show_kinds & PL_KSET(k)))
             hidden |= PL_KSET(k);
       if (hidden) {
          VG_(umsg)("Records of kinds not in --show-leak-kinds are not"
@@ -601,14 +743,19 @@ void pl_print_heap_summary ( void )
    VG_(umsg)("\n");
 }
 
-OSet* pl_records_now ( ThreadId requester,
+/* The heuristics' figures of the last scan (pl_records_now). */
+static ULong last_heur_bytes[PL_NHeur], last_heur_blocks[PL_NHeur];
+
+OSet* pl_records_now ( ThreadId requester, UInt heuristics,
                        /*OUT*/PL_Record*** recs, /*OUT*/UInt* n )
 {
    PL_ScanResult scan;
    pl_check_seq++;
    pl_intercept_drain();
    pl_supp_add_memcheck_entries();     /* files added while running */
-   pl_scan(&scan, requester);
+   pl_scan(&scan, requester, heuristics);
+   VG_(memcpy)(last_heur_bytes, scan.heur_bytes, sizeof last_heur_bytes);
+   VG_(memcpy)(last_heur_blocks, scan.heur_blocks, sizeof last_heur_blocks);
    OSet* set = build_records(&scan, recs, n);
    pl_scan_free(&scan);
    return set;
@@ -629,22 +776,56 @@ void pl_records_free ( OSet* set, PL_Record** recs, UInt n )
    VG_(OSetGen_Destroy)(set);
 }
 
+void pl_check_params ( /*OUT*/PL_CheckParams* p, PL_LeakCheckMode mode )
+{
+   p->mode        = mode;
+   p->show_kinds  = pl_clo_show_kinds;
+   p->error_kinds = pl_clo_error_kinds;
+   p->heuristics  = pl_clo_heuristics;
+   p->delta       = PL_DeltaAny;
+   p->max_records = 0;
+   p->monitor     = False;
+}
+
 void pl_leak_check ( ThreadId tid, PL_When when, const HChar* label,
                      PL_LeakCheckMode mode )
+{
+   PL_CheckParams p;
+   pl_check_params(&p, mode);
+   pl_leak_check_with(tid, when, label, &p);
+}
+
+/* Print (SHOW) and count (ERROR) record R, numbered NR of TOTAL;
+   True if a suppression matched it. */
+static Bool report_record ( ThreadId tid, PL_Record* r, UInt nr,
+                            UInt total, const PL_CheckParams* p,
+                            Bool show, Bool error )
+{
+   const OldRec* o = old_of(r);
+   LeakErrExtra x = { r, nr, total, p->delta,
+                      o ? o->bytes : 0, o ? o->indirect_bytes : 0,
+                      o ? o->blocks : 0 };
+   return VG_(unique_error)(tid, PL_ErrLeak, 0, NULL, &x, r->where,
+                            show, False, error);
+}
+
+void pl_leak_check_with ( ThreadId tid, PL_When when, const HChar* label,
+                          const PL_CheckParams* p )
 {
    PL_Record**   recs;
    UInt          n;
    /* At exit the thread that ended the process is pl_exit_tid, not
       TID (the core's convention passes 1). */
    Bool at_end = when == PL_WhenExit || when == PL_WhenTeardown;
-   OSet* set = pl_records_now(at_end ? VG_INVALID_THREADID : tid, &recs, &n);
+   OSet* set = pl_records_now(at_end ? VG_INVALID_THREADID : tid,
+                              p->heuristics, &recs, &n);
    RetTotal* rt;
    UChar*    top;
    UInt      n_rt = retainer_totals(recs, n, &rt, &top);
 
    Bool verbose  = VG_(clo_verbosity) > 0;
    Bool teardown = when == PL_WhenTeardown;
-   if (verbose && when == PL_WhenRequest) {
+   if (verbose && when == PL_WhenRequest && (!p->monitor || label)) {
       if (label)
          VG_(umsg)("LEAK CHECK requested by the client: '%s'\n", label);
       else
@@ -660,22 +841,49 @@ void pl_leak_check ( ThreadId tid, PL_When when, const HChar* label,
    VG_(memset)(&t, 0, sizeof t);
    if (!teardown && (when == PL_WhenExit || when == PL_WhenFinalize))
       pl_baseline_classify(recs, n, when, &t.base);
-   for (UInt i = 0; i < n; i++) {
+
+   /* Records of the previous check that are gone are numbered first
+      (they have no bytes); the "changed" mode shows them. */
+   UInt n_gone;
+   PL_Record* gone = teardown ? NULL : vanished(set, &n_gone);
+   if (teardown) n_gone = 0;
+   UInt total = n + n_gone;
+   Bool full  = p->mode == PL_LCFull && !teardown;
+   for (UInt i = 0; i < n_gone && full && p->delta == PL_DeltaChanged; i++)
+      if (p->show_kinds & PL_KSET(gone[i].kind))
+         (void)report_record(tid, &gone[i], i + 1, total, p, True, False);
+
+   /* limited N (monitor): only the N largest printable records, and
+      (as in memcheck) the summary counts from the first of them on. */
+   UInt first_shown = 0;
+   if (full && p->max_records > 0 && p->max_records < n) {
+      UInt printable = 0;
+      for (UInt i = n; i-- > 0 && first_shown == 0; ) {
+         PL_Record* r = recs[i];
+         if (r->base != PL_BaseKnown && (p->show_kinds & PL_KSET(r->kind))
+             && delta_considered(r, old_of(r), p->delta)
+             && !pl_record_suppressed(tid, r)
+             && ++printable == p->max_records)
+            first_shown = i;
+      }
+   }
+
+   for (UInt i = first_shown; i < n; i++) {
       PL_Record* r = recs[i];
       if (r->base == PL_BaseKnown)
          continue;        /* as in the baseline: counted there, quiet */
-      Bool full  = mode == PL_LCFull && !teardown;
-      Bool show  = full && (pl_clo_show_kinds & PL_KSET(r->kind))
+      Bool considered = delta_considered(r, old_of(r), p->delta);
+      Bool show  = full && considered
+                   && (p->show_kinds & PL_KSET(r->kind))
                    && (r->retainer == 0 || top[r->retainer]);
-      Bool error = full && (pl_clo_error_kinds & PL_KSET(r->kind));
+      Bool error = full && considered
+                   && (p->error_kinds & PL_KSET(r->kind));
       /* Every record meets the suppressions, shown or not, in a
          summary check too: memcheck's suppressed totals count them
          all (and VALGRIND_COUNT_LEAKS reads those totals). */
-      if (!teardown) {
-         LeakErrExtra x = { r, i + 1, n };
-         r->suppressed = VG_(unique_error)(tid, PL_ErrLeak, 0, NULL, &x,
-                                           r->where, show, False, error);
-      }
+      if (!teardown)
+         r->suppressed = report_record(tid, r, n_gone + i + 1, total, p,
+                                       show, error);
       if (r->suppressed) {
          t.suppressed_bytes  += pl_record_bytes(r);
          t.suppressed_blocks += pl_record_blocks(r);
@@ -684,12 +892,15 @@ void pl_leak_check ( ThreadId tid, PL_When when, const HChar* label,
          t.blocks[r->kind] += pl_record_blocks(r);
       }
    }
+   VG_(memcpy)(t.heur_bytes, last_heur_bytes, sizeof t.heur_bytes);
+   VG_(memcpy)(t.heur_blocks, last_heur_blocks, sizeof t.heur_blocks);
    pl_last_totals = t;
-   if (verbose && mode == PL_LCFull && !teardown
-       && (pl_clo_show_kinds & PL_KSET(PL_KReachablePy)))
+   if (verbose && full && !p->monitor
+       && (p->show_kinds & PL_KSET(PL_KReachablePy)))
       print_top_retainers(rt, n_rt);
    VG_(free)(rt);
    VG_(free)(top);
+   if (gone) VG_(free)(gone);
 
    if (verbose && teardown) {
       /* The report was the check at finalisation; this is what the
@@ -704,15 +915,16 @@ void pl_leak_check ( ThreadId tid, PL_When when, const HChar* label,
                 " finalization is the report;\n");
       VG_(umsg)("    --check-at=both reports these blocks in full)\n");
       VG_(umsg)("\n");
-   } else if (verbose) {
+   } else if (verbose || p->monitor) {
       if (when == PL_WhenExit && pl_heap.in_use_blocks == 0
           && pl_custom_pool_chunks() == 0)
          VG_(umsg)("All heap blocks were freed -- no leaks are possible\n");
       else
-         print_summary(&t, mode);
+         print_summary(&t, p);
       VG_(umsg)("\n");
    }
 
+   remember(recs, n, &t);
    pl_json_add_check(when, label, &t, recs, n);
    pl_records_free(set, recs, n);
 }

@@ -35,6 +35,10 @@
 #include "pub_tool_basics.h"
 #include "pub_tool_aspacehl.h"
 #include "pub_tool_aspacemgr.h"
+#include "pub_tool_debuginfo.h"
+#include "pub_tool_execontext.h"
+#include "pub_tool_xarray.h"
+#include "pub_tool_addrinfo.h"
 #include "pub_tool_libcassert.h"
 #include "pub_tool_libcbase.h"
 #include "pub_tool_libcprint.h"
@@ -65,6 +69,8 @@ typedef struct {
    UChar hook_off;         /* CPython debug-hook headers' bytes */
    UChar text_off;         /* a bytes/str object's inline text, or 0 */
    UChar has_dead;         /* holds a dead range (see scan_live) */
+   UChar heur;             /* reached by a heuristic's interior pointer
+                              only: PL_Heuristic + 1, or 0 */
 } Extra;
 
 #define NO_OBJ PL_NO_OBJ
@@ -254,6 +260,108 @@ static Bool stackref_pointer ( Addr w, Int i )
           && is_obj_ref(i, w - 1);
 }
 
+/* memcheck's --leak-check-heuristics: interior pointers that common
+   C++ and C idioms make, which count as pointers to the block's start
+   (the block is then "reachable via heuristic"):
+   - stdstring: the characters of a pre-C++11 std::string, after its
+     length, capacity and refcount (block = 3 words + capacity + 1);
+   - length64: 8 bytes in, after a 64-bit count of the bytes after it
+     (sqlite's allocations);
+   - newarray: one word in, after new[]'s element count (a non-zero
+     count that divides the rest);
+   - multipleinheritance: a C++ object's second base, whose first word,
+     like the block's first word, points at a vtable (an array, in a
+     file mapping, of at least two pointers into executable file
+     mappings, among its first 20 words).
+   The reads are guarded: a fault means "no". */
+static UInt sc_heuristics;
+static VG_MINIMAL_JMP_BUF(heur_jmpbuf);
+
+static void heur_fault_catcher ( Int sigNo, Addr addr )
+{
+   if (sigNo == VKI_SIGSEGV || sigNo == VKI_SIGBUS)
+      VG_MINIMAL_LONGJMP(heur_jmpbuf);
+}
+
+/* The aligned word at A, inside block I. */
+static Bool block_word ( Int i, Addr a, /*OUT*/UWord* v )
+{
+   const PL_Block* b = sc_blocks[i];
+   if ((a & (sizeof(UWord) - 1)) || a < b->data
+       || a + sizeof(UWord) > b->data + b->szB)
+      return False;
+   *v = *(const UWord*)a;
+   return True;
+}
+
+static Bool is_vtable ( Addr p )
+{
+   if ((p & (sizeof(Addr) - 1)) || p < VKI_PAGE_SIZE)
+      return False;
+   NSegment const* seg = VG_(am_find_nsegment)(p);
+   if (seg == NULL || seg->kind != SkFileC || !seg->hasR)
+      return False;
+   Addr max = p + 20 * sizeof(Addr);
+   if (max > seg->end + 1 - sizeof(Addr)) max = seg->end + 1 - sizeof(Addr);
+   UInt n_fn = 0;
+   for (Addr a = p; a <= max; a += sizeof(Addr)) {
+      Addr fn = *(const Addr*)a;
+      if (fn == 0)
+         continue;
+      NSegment const* fs = VG_(am_find_nsegment)(fn);
+      if (fs == NULL || fs->kind != SkFileC || !fs->hasT)
+         return False;
+      if (++n_fn == 2)
+         return True;
+   }
+   return False;
+}
+
+static UInt heuristic_of ( Addr w, Int i )
+{
+   const PL_Block* b = sc_blocks[i];
+   Addr  d = b->data;
+   UWord v0, v1;
+   if ((sc_heuristics & (1u << PL_HStdString))
+       && w == d + 3 * sizeof(SizeT) && block_word(i, d + sizeof(SizeT), &v1)
+       && 3 * sizeof(SizeT) + v1 + 1 == b->szB
+       && block_word(i, d, &v0) && v0 <= v1)
+      return PL_HStdString + 1;
+   if ((sc_heuristics & (1u << PL_HLength64))
+       && w == d + 8 && block_word(i, d, &v0)
+       && v0 > 0 && b->szB - 8 == v0)
+      return PL_HLength64 + 1;
+   if ((sc_heuristics & (1u << PL_HNewArray))
+       && w == d + sizeof(SizeT) && block_word(i, d, &v0)
+       && v0 > 0 && (b->szB - sizeof(SizeT)) % v0 == 0)
+      return PL_HNewArray + 1;
+   if ((sc_heuristics & (1u << PL_HMultipleInheritance))
+       && block_word(i, w, &v1) && block_word(i, d, &v0)
+       && is_vtable(v1) && is_vtable(v0))
+      return PL_HMultipleInheritance + 1;
+   return 0;
+}
+
+/* heuristic_of, with the block's memory read under a fault catcher of
+   its own (the one of scan_range would skip the rest of its page). */
+static UInt heuristic ( Addr w, Int i )
+{
+   const PL_Block* b = sc_blocks[i];
+   if (PL_IS_CUSTOM(b)
+       && !VG_(am_is_valid_for_client)(b->data, b->szB, VKI_PROT_READ))
+      return 0;
+   fault_catcher_t prev = VG_(set_fault_catcher)(heur_fault_catcher);
+   vki_sigset_t mask;
+   VG_(sigprocmask)(VKI_SIG_SETMASK, NULL, &mask);
+   UInt h = 0;
+   if (VG_MINIMAL_SETJMP(heur_jmpbuf) == 0)
+      h = heuristic_of(w, i);
+   else
+      VG_(sigprocmask)(VKI_SIG_SETMASK, &mask, NULL);
+   VG_(set_fault_catcher)(prev);
+   return h;
+}
+
 /* Root phase: a word found in a root, a reachable block (PRIOR_DEF)
    or a possible block (!PRIOR_DEF). */
 static void mark_from ( Addr w, Bool prior_def )
@@ -264,8 +372,12 @@ static void mark_from ( Addr w, Bool prior_def )
    if (UNLIKELY(pl_clo_debug_ptr_size) && sc_blocks[i]->szB == pl_clo_debug_ptr_size)
       debug_pointer(w, i);
    Extra* ex = &sc_extra[i];
-   if (ex->state == S_Reachable || in_gc_head(i, w)
-       || (scan_src_dead && !ex->dead))
+   if (ex->state == S_Reachable) {
+      if (ex->heur && w == sc_blocks[i]->data)
+         ex->heur = 0;           /* reached by its start after all */
+      return;
+   }
+   if (in_gc_head(i, w) || (scan_src_dead && !ex->dead))
       return;
    /* A pointer to a Python object inside its block (past the GC header
       and pre-header) is how every Python reference looks: it counts
@@ -277,8 +389,14 @@ static void mark_from ( Addr w, Bool prior_def )
                 || (ex->hook_off && w == d + ex->hook_off)
                 || (ex->text_off && w == d + ex->text_off)
                 || aligned_alloc_pointer(w, i);
+   UInt heur = 0;
+   if (!start && sc_heuristics) {
+      heur  = heuristic(w, i);
+      start = heur != 0;
+   }
    if (start && prior_def) {
       ex->state = S_Reachable;
+      ex->heur  = (UChar)heur;
       reached(i);
       push(i);              /* rescan: what it points to is now definite */
    } else if (ex->state == S_Unreached) {
@@ -338,7 +456,12 @@ static void count_ref ( Addr w )
       sc_internal[i]++;
 }
 
+/* who_points_at: a word W in [sc_lo, sc_hi) found at scan_cur. */
+#define SEARCH (-3)
+static void search_hit ( Addr w );
+
 /* Scan [start, start+len) word by word.  LEADER >= 0: clique phase;
+   SEARCH: who_points_at;
    COUNT_REFS: count references to lost objects; otherwise root/mark
    phase with PRIOR_DEF. */
 static void scan_range ( Addr start, SizeT len, Bool prior_def, Int leader )
@@ -360,6 +483,7 @@ static void scan_range ( Addr start, SizeT len, Bool prior_def, Int leader )
       if (w >= sc_lo && w < sc_hi) {
          if (leader >= 0)                 mark_clique(w, leader);
          else if (leader == COUNT_REFS)   count_ref(w);
+         else if (leader == SEARCH)       search_hit(w);
          else                             mark_from(w, prior_def);
       }
       scan_cur += sizeof(Addr);
@@ -698,6 +822,22 @@ static void scan_modules_root ( Addr interp, void* unused )
    scan_root(a, a + sizeof(Addr));
 }
 
+/* FN on the root part of each of the segments at STARTS. */
+static void for_each_root_range ( const Addr* starts, Int n_starts,
+                                  void (*fn)(Addr lo, Addr hi) )
+{
+   for (Int i = 0; i < n_starts; i++) {
+      NSegment const* seg = VG_(am_find_nsegment)(starts[i]);
+      if (seg == NULL || !is_root_segment(seg))
+         continue;
+      Addr lo = seg->start, hi = seg->end + 1;
+      if (seg->kind == SkFileC)
+         file_window(seg, &lo, &hi);
+      if (lo < hi)
+         fn(lo, hi);
+   }
+}
+
 static void scan_roots ( ThreadId requester )
 {
    Int n_starts;
@@ -710,16 +850,7 @@ static void scan_roots ( ThreadId requester )
    }
    if (pl_py.found && pl_py.lay->is_modules >= 0)
       (void)pl_py_walk_threads(scan_modules_root, NULL, NULL);
-   for (Int i = 0; i < n_starts; i++) {
-      NSegment const* seg = VG_(am_find_nsegment)(starts[i]);
-      if (seg == NULL || !is_root_segment(seg))
-         continue;
-      Addr lo = seg->start, hi = seg->end + 1;
-      if (seg->kind == SkFileC)
-         file_window(seg, &lo, &hi);
-      if (lo < hi)
-         scan_root(lo, hi);
-   }
+   for_each_root_range(starts, n_starts, scan_root);
    VG_(free)(starts);
    VG_(apply_to_GP_regs)(scan_register);
 }
@@ -817,8 +948,10 @@ static void mark_dead_block ( Addr a )
       sc_extra[i].obj_off = (UChar)(a - d);
 }
 
-void pl_scan ( /*OUT*/PL_ScanResult* res, ThreadId requester )
+void pl_scan ( /*OUT*/PL_ScanResult* res, ThreadId requester,
+               UInt heuristics )
 {
+   sc_heuristics = heuristics;
    sc_blocks = pl_shadow_sorted(&sc_n);
    sc_extra    = VG_(calloc)("pl.scan.extra", sc_n + 1, sizeof(Extra));
    sc_indirect = VG_(calloc)("pl.scan.ind", sc_n + 1, sizeof(SizeT));
@@ -891,6 +1024,13 @@ void pl_scan ( /*OUT*/PL_ScanResult* res, ThreadId requester )
    res->n_order      = sc_n_order;
    res->roots        = sc_roots;
    res->retainer     = NULL;
+   VG_(memset)(res->heur_bytes, 0, sizeof res->heur_bytes);
+   VG_(memset)(res->heur_blocks, 0, sizeof res->heur_blocks);
+   for (UInt i = 0; i < sc_n; i++)
+      if (sc_extra[i].state == S_Reachable && sc_extra[i].heur) {
+         res->heur_bytes[sc_extra[i].heur - 1] += sc_blocks[i]->szB;
+         res->heur_blocks[sc_extra[i].heur - 1]++;
+      }
    res->kind         = VG_(malloc)("pl.scan.kind", sc_n + 1);
    res->obj_off      = VG_(malloc)("pl.scan.objoff", sc_n + 1);
    for (UInt i = 0; i < sc_n; i++) {
@@ -954,4 +1094,137 @@ void pl_scan_free ( PL_ScanResult* res )
    VG_(free)(res->py_type);
    VG_(free)(res->obj_off);
    VG_(memset)(res, 0, sizeof *res);
+}
+
+/*------------------------------------------------------------*/
+/*--- who_points_at (monitor command)                      ---*/
+/*------------------------------------------------------------*/
+
+/* memcheck's who_points_at: every word of the roots, of the blocks and
+   of the registers that points into [a, a+len), with where it is: for
+   a word inside a block, the block's allocation stacks and the Python
+   object it holds.  For a Python object's address, how many of its
+   references were found against its reference count: the difference
+   is what holds it that no scan can see (a leaked reference). */
+static Addr  srch_addr;
+static UInt  srch_hits;
+
+static void describe_location ( Addr loc )
+{
+   Int j = block_index(sc_blocks, sc_n, loc);
+   if (j < 0) {
+      AddrInfo ai;
+      ai.tag = Addr_Undescribed;
+      VG_(describe_addr)(VG_(current_DiEpoch)(), loc, &ai);
+      VG_(pp_addrinfo)(loc, &ai);
+      VG_(clear_addrinfo)(&ai);
+      return;
+   }
+   const PL_Block* b = sc_blocks[j];
+   VG_(umsg)(" Address %#lx is %lu bytes inside a block of size %lu"
+             " alloc'd\n", loc, loc - b->data, b->szB);
+   Bool gc = False;
+   Addr tp = 0;
+   Int off = PL_IS_CUSTOM(b) ? -1 : pl_pyobj_offset(b, &gc, &tp);
+   if (off >= 0) {
+      HChar tn[96];
+      pl_pyobj_type_name(tp, tn, sizeof tn);
+      VG_(umsg)("   holding a Python '%s' object at %#lx\n", tn,
+                b->data + off);
+   }
+   pl_pp_pystack(b->py_stack);
+   VG_(pp_ExeContext)(b->where);
+}
+
+static void search_hit ( Addr w )
+{
+   Addr loc = scan_cur;
+   srch_hits++;
+   if (w == srch_addr)
+      VG_(umsg)("*%#lx points at %#lx\n", loc, srch_addr);
+   else
+      VG_(umsg)("*%#lx interior points at %lu bytes inside %#lx\n", loc,
+                w - srch_addr, srch_addr);
+   describe_location(loc);
+   Int j = w != srch_addr ? block_index(sc_blocks, sc_n, w) : -1;
+   if (j < 0)
+      return;
+   UInt saved = sc_heuristics;
+   for (Int h = 0; h < PL_NHeur; h++) {
+      sc_heuristics = 1u << h;
+      if (heuristic(w, j))
+         VG_(umsg)("block at %#lx considered reachable by ptr %#lx using"
+                   " %s heuristic\n", sc_blocks[j]->data, w,
+                   pl_heur_name[h]);
+   }
+   sc_heuristics = saved;
+}
+
+static void search_range ( Addr lo, Addr hi )
+{
+   scan_live(lo, hi, True, SEARCH, False);
+}
+
+static void search_register ( ThreadId tid, const HChar* regname, UWord val )
+{
+   if (val < sc_lo || val >= sc_hi)
+      return;
+   srch_hits++;
+   if (val == srch_addr)
+      VG_(umsg)("tid %u register %s pointing at %#lx\n", tid, regname,
+                srch_addr);
+   else
+      VG_(umsg)("tid %u register %s interior pointing %lu bytes inside"
+                " %#lx\n", tid, regname, val - srch_addr, srch_addr);
+}
+
+void pl_who_points_at ( ThreadId tid, Addr a, SizeT len )
+{
+   if (len == 1)
+      VG_(umsg)("Searching for pointers to %#lx\n", a);
+   else
+      VG_(umsg)("Searching for pointers pointing in %lu bytes from %#lx\n",
+                len, a);
+   pl_intercept_drain();
+   sc_blocks = pl_shadow_sorted(&sc_n);
+   srch_addr = a;
+   srch_hits = 0;
+   sc_lo = a;
+   sc_hi = a + len;
+   pl_pyobj_begin();
+   collect_dead_stacks(tid);
+
+   Int n_starts;
+   Addr* starts = VG_(get_segment_starts)(SkFileC | SkAnonC | SkShmC,
+                                          &n_starts);
+   for_each_root_range(starts, n_starts, search_range);
+   VG_(free)(starts);
+   for (UInt i = 0; i < sc_n; i++) {
+      const PL_Block* b = sc_blocks[i];
+      if (PL_IS_CUSTOM(b)
+          && !VG_(am_is_valid_for_client)(b->data, b->szB, VKI_PROT_READ))
+         continue;
+      scan_range(b->data, b->szB, True, SEARCH);
+   }
+   VG_(apply_to_GP_regs)(search_register);
+
+   /* A Python object: its references against its count. */
+   Int j = block_index(sc_blocks, sc_n, a);
+   Bool gc = False;
+   Addr tp = 0;
+   ULong rc;
+   if (j >= 0 && pl_py.found && !PL_IS_CUSTOM(sc_blocks[j])
+       && pl_pyobj_offset(sc_blocks[j], &gc, &tp) == (Int)(a - sc_blocks[j]->data)
+       && pl_rd64(a, &rc)) {
+      HChar tn[96];
+      pl_pyobj_type_name(tp, tn, sizeof tn);
+      rc &= pl_py.lay->rc_mask;
+      VG_(umsg)("%#lx is a Python '%s' object with reference count %llu;"
+                " %u pointers to it found\n", a, tn, rc, srch_hits);
+   }
+   pl_pyobj_end();
+   VG_(free)(sc_blocks);
+   sc_blocks = NULL;
+   sc_n = 0;
+   n_dead = 0;
 }
