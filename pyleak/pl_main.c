@@ -691,6 +691,7 @@ static void pl_pre_clo_init ( void )
                                    pl_print_usage, pl_print_debug_usage);
    VG_(needs_client_requests)(pl_handle_client_request);
    VG_(needs_syscall_wrapper)(pl_pre_syscall, pl_post_syscall);
+   VG_(needs_xml_output)();
    VG_(needs_libc_freeres)();
    VG_(needs_cxx_freeres)();
    pl_register_errors();

@@ -90,6 +90,69 @@ static Bool eq_Error ( VgRes res, const Error* e1, const Error* e2 )
 
 static void before_pp_Error ( const Error* err ) { }
 
+/* memcheck's XML kinds; pyleak's own kinds are reported as the one a
+   memcheck reader should count them as (memory lost, or reachable),
+   and named in <pykind>. */
+static const HChar* xml_kind[PL_NKinds] = {
+   "Leak_DefinitelyLost", "Leak_IndirectlyLost", "Leak_PossiblyLost",
+   "Leak_DefinitelyLost", "Leak_DefinitelyLost", "Leak_StillReachable",
+   "Leak_StillReachable"
+};
+
+/* A loss record as memcheck's XML (protocol 4) has it: <kind>, <xwhat>
+   (text, leakedbytes, leakedblocks), <stack>; then what pyleak adds,
+   in elements no memcheck reader knows (so none confuses them with its
+   own): <pykind>, <pytypes>, <pyretainedby>, <pybaseline> and the
+   Python stack as <pystack> of <pyframe> (<pyfn>, <pyfile>, <pyline>).
+   The core writes <error>, <unique>, <tid> around it. */
+static void pp_error_xml ( const LeakErrExtra* x, const HChar* text )
+{
+   const PL_Record* r = x->rec;
+   VG_(printf_xml)("  <kind>%s</kind>\n", xml_kind[r->kind]);
+   VG_(printf_xml)("  <xwhat>\n");
+   VG_(printf_xml)("    <text>%pS</text>\n", text);
+   VG_(printf_xml)("    <leakedbytes>%llu</leakedbytes>\n",
+                   r->bytes + (r->kind == PL_KDefinite ? r->indirect_bytes : 0));
+   VG_(printf_xml)("    <leakedblocks>%llu</leakedblocks>\n", r->blocks);
+   VG_(printf_xml)("  </xwhat>\n");
+   VG_(pp_ExeContext)(r->where);
+   if (r->kind == PL_KLeakedRef || r->kind == PL_KCycle
+       || r->kind == PL_KReachablePy)
+      VG_(printf_xml)("  <pykind>%s</pykind>\n", pl_kind_name[r->kind]);
+   if (r->kind == PL_KLeakedRef)
+      VG_(printf_xml)("  <pyretainedbytes>%llu</pyretainedbytes>\n"
+                      "  <pyretainedblocks>%llu</pyretainedblocks>\n",
+                      r->indirect_bytes, r->indirect_blocks);
+   if (r->base == PL_BaseNew || r->base == PL_BaseGrown)
+      VG_(printf_xml)("  <pybaseline>%s</pybaseline>\n",
+                      r->base == PL_BaseNew ? "new" : "grown");
+   if (r->py_types) {
+      HChar types[512];
+      pl_record_types_text(r, types, sizeof types);
+      VG_(printf_xml)("  <pytypes>%pS</pytypes>\n", types);
+   }
+   if (r->path) {
+      VG_(printf_xml)("  <pyretainedby>");
+      for (Word j = 0; j < VG_(sizeXA)(r->path); j++)
+         VG_(printf_xml)("%s%pS", j ? " -&gt; " : "",
+                         *(HChar**)VG_(indexXA)(r->path, j));
+      VG_(printf_xml)("</pyretainedby>\n");
+   }
+   const PL_PyStack* s = pl_pystack_get(r->py_stack);
+   if (s && s->n > 0) {
+      VG_(printf_xml)("  <pystack>\n");
+      for (UInt i = 0; i < s->n; i++) {
+         const PL_PyFrame* f = &s->frames[i];
+         VG_(printf_xml)("    <pyframe>\n      <pyfn>%pS</pyfn>\n"
+                         "      <pyfile>%pS</pyfile>\n", f->func, f->file);
+         if (f->line >= 0)
+            VG_(printf_xml)("      <pyline>%d</pyline>\n", f->line);
+         VG_(printf_xml)("    </pyframe>\n");
+      }
+      VG_(printf_xml)("  </pystack>\n");
+   }
+}
+
 static void pp_Error ( const Error* err )
 {
    const LeakErrExtra* x = VG_(get_error_extra)(err);
@@ -100,19 +163,28 @@ static void pp_Error ( const Error* err )
    delta(d_dir, sizeof d_dir, r->bytes, x->old_bytes, x->delta);
    delta(d_ind, sizeof d_ind, r->indirect_bytes, x->old_indirect, x->delta);
    delta(d_blk, sizeof d_blk, r->blocks, x->old_blocks, x->delta);
+   HChar text[300];
    if ((r->kind == PL_KDefinite || r->kind == PL_KLeakedRef)
        && (r->indirect_bytes > 0 || x->old_indirect > 0)) {
-      VG_(umsg)("%'llu%s (%'llu%s direct, %'llu%s %s) bytes in %'llu%s"
-                " blocks are %s in loss record %'u of %'u\n",
-                r->bytes + r->indirect_bytes, d_all, r->bytes, d_dir,
-                r->indirect_bytes, d_ind,
-                r->kind == PL_KDefinite ? "indirect" : "retained",
-                r->blocks, d_blk, pl_kind_text[r->kind], x->n, x->n_total);
+      VG_(snprintf)(text, sizeof text,
+                    "%'llu%s (%'llu%s direct, %'llu%s %s) bytes in %'llu%s"
+                    " blocks are %s in loss record %'u of %'u",
+                    r->bytes + r->indirect_bytes, d_all, r->bytes, d_dir,
+                    r->indirect_bytes, d_ind,
+                    r->kind == PL_KDefinite ? "indirect" : "retained",
+                    r->blocks, d_blk, pl_kind_text[r->kind], x->n,
+                    x->n_total);
    } else {
-      VG_(umsg)("%'llu%s bytes in %'llu%s blocks are %s in loss record"
-                " %'u of %'u\n", r->bytes, d_dir, r->blocks, d_blk,
-                pl_kind_text[r->kind], x->n, x->n_total);
+      VG_(snprintf)(text, sizeof text,
+                    "%'llu%s bytes in %'llu%s blocks are %s in loss record"
+                    " %'u of %'u", r->bytes, d_dir, r->blocks, d_blk,
+                    pl_kind_text[r->kind], x->n, x->n_total);
    }
+   if (VG_(clo_xml)) {
+      pp_error_xml(x, text);
+      return;
+   }
+   VG_(umsg)("%s\n", text);
    if (r->base == PL_BaseNew)
       VG_(umsg)("   not in the baseline\n");
    else if (r->base == PL_BaseGrown)
@@ -732,7 +804,7 @@ static void print_summary ( const PL_Totals* t, const PL_CheckParams* p )
 
 void pl_print_heap_summary ( void )
 {
-   if (VG_(clo_verbosity) == 0)
+   if (VG_(clo_verbosity) == 0 || VG_(clo_xml))
       return;
    VG_(umsg)("HEAP SUMMARY:\n");
    VG_(umsg)("    in use at exit: %'llu bytes in %'llu blocks\n",
@@ -823,7 +895,9 @@ void pl_leak_check_with ( ThreadId tid, PL_When when, const HChar* label,
    UChar*    top;
    UInt      n_rt = retainer_totals(recs, n, &rt, &top);
 
-   Bool verbose  = VG_(clo_verbosity) > 0;
+   /* With --xml=yes the records are the XML file's errors, and the
+      text log says nothing of them (as memcheck's). */
+   Bool verbose  = VG_(clo_verbosity) > 0 && !VG_(clo_xml);
    Bool teardown = when == PL_WhenTeardown;
    if (verbose && when == PL_WhenRequest && (!p->monitor || label)) {
       if (label)
@@ -915,7 +989,7 @@ void pl_leak_check_with ( ThreadId tid, PL_When when, const HChar* label,
                 " finalization is the report;\n");
       VG_(umsg)("    --check-at=both reports these blocks in full)\n");
       VG_(umsg)("\n");
-   } else if (verbose || p->monitor) {
+   } else if (verbose || (p->monitor && !VG_(clo_xml))) {
       if (when == PL_WhenExit && pl_heap.in_use_blocks == 0
           && pl_custom_pool_chunks() == 0)
          VG_(umsg)("All heap blocks were freed -- no leaks are possible\n");
