@@ -275,12 +275,31 @@ static Bool stackref_pointer ( Addr w, Int i )
      mappings, among its first 20 words).
    The reads are guarded: a fault means "no". */
 static UInt sc_heuristics;
-static VG_MINIMAL_JMP_BUF(heur_jmpbuf);
 
-static void heur_fault_catcher ( Int sigNo, Addr addr )
+/* A fault catcher is left with a longjmp, out of the signal handler
+   that called it: the signal it ran for would stay blocked, and the
+   next fault would kill the process.  So the catchers unblock it first
+   (memcheck's do the same), and no scan needs to save the mask. */
+static void unblock_signal ( Int sigNo )
 {
-   if (sigNo == VKI_SIGSEGV || sigNo == VKI_SIGBUS)
-      VG_MINIMAL_LONGJMP(heur_jmpbuf);
+   vki_sigset_t mask;
+   VG_(sigprocmask)(VKI_SIG_SETMASK, NULL, &mask);
+   VG_(sigdelset)(&mask, sigNo);
+   VG_(sigprocmask)(VKI_SIG_SETMASK, &mask, NULL);
+}
+
+/* Reads of a block's words in mark_from (the interior-pointer rules and
+   the heuristics): a block can be unreadable (the program mprotect'ed
+   it behind Valgrind's back); the answer is then "no", and the scan
+   around goes on. */
+static VG_MINIMAL_JMP_BUF(probe_jmpbuf);
+
+static void probe_fault_catcher ( Int sigNo, Addr addr )
+{
+   if (sigNo == VKI_SIGSEGV || sigNo == VKI_SIGBUS) {
+      unblock_signal(sigNo);
+      VG_MINIMAL_LONGJMP(probe_jmpbuf);
+   }
 }
 
 /* The aligned word at A, inside block I. */
@@ -342,24 +361,27 @@ static UInt heuristic_of ( Addr w, Int i )
    return 0;
 }
 
-/* heuristic_of, with the block's memory read under a fault catcher of
-   its own (the one of scan_range would skip the rest of its page). */
-static UInt heuristic ( Addr w, Int i )
+/* The rules for an interior pointer W into block I that read the
+   block: 1 + PL_NHeur for a pointer that counts as one to the start
+   (the aligned-allocation idiom, 3.11/3.12's attribute values), 1 + h
+   for one heuristic h accepts, 0 for none. */
+static UInt interior_rules ( Addr w, Int i )
 {
-   const PL_Block* b = sc_blocks[i];
-   if (PL_IS_CUSTOM(b)
-       && !VG_(am_is_valid_for_client)(b->data, b->szB, VKI_PROT_READ))
-      return 0;
-   fault_catcher_t prev = VG_(set_fault_catcher)(heur_fault_catcher);
-   vki_sigset_t mask;
-   VG_(sigprocmask)(VKI_SIG_SETMASK, NULL, &mask);
-   UInt h = 0;
-   if (VG_MINIMAL_SETJMP(heur_jmpbuf) == 0)
-      h = heuristic_of(w, i);
-   else
-      VG_(sigprocmask)(VKI_SIG_SETMASK, &mask, NULL);
+   if (dict_values_pointer(w, sc_blocks[i]->data) || aligned_alloc_pointer(w, i))
+      return 1 + PL_NHeur;
+   return sc_heuristics ? heuristic_of(w, i) : 0;
+}
+
+/* interior_rules, under a fault catcher of its own (the one of
+   scan_range would skip the rest of its page). */
+static UInt probe_interior ( Addr w, Int i )
+{
+   fault_catcher_t prev = VG_(set_fault_catcher)(probe_fault_catcher);
+   volatile UInt r = 0;       /* its value must survive the longjmp */
+   if (VG_MINIMAL_SETJMP(probe_jmpbuf) == 0)
+      r = interior_rules(w, i);
    VG_(set_fault_catcher)(prev);
-   return h;
+   return r;
 }
 
 /* Root phase: a word found in a root, a reachable block (PRIOR_DEF)
@@ -384,15 +406,14 @@ static void mark_from ( Addr w, Bool prior_def )
       as a pointer to the block's start, and so does a `char *` to a
       bytes or str object's text (pl_pyobj_text_offset). */
    Addr d = sc_blocks[i]->data;
-   Bool start = w == d || is_obj_ref(i, w) || dict_values_pointer(w, d)
-                || stackref_pointer(w, i)
+   Bool start = w == d || is_obj_ref(i, w) || stackref_pointer(w, i)
                 || (ex->hook_off && w == d + ex->hook_off)
-                || (ex->text_off && w == d + ex->text_off)
-                || aligned_alloc_pointer(w, i);
+                || (ex->text_off && w == d + ex->text_off);
    UInt heur = 0;
-   if (!start && sc_heuristics) {
-      heur  = heuristic(w, i);
-      start = heur != 0;
+   if (!start) {
+      UInt r = probe_interior(w, i);
+      start = r != 0;
+      heur  = r != 0 && r <= PL_NHeur ? r : 0;
    }
    if (start && prior_def) {
       ex->state = S_Reachable;
@@ -430,18 +451,19 @@ static void mark_clique ( Addr w, Int leader )
 /*--- Scanning memory that may fault                       ---*/
 /*------------------------------------------------------------*/
 
-/* A root mapping can still fault (a file mapped past its end gives
-   SIGBUS, a guard page set with MADV_GUARD_INSTALL gives SIGSEGV); the
-   core hands the fault to us and we skip the page.  The handler is
-   left with a longjmp, so the signal it ran for is still blocked: the
-   mask is put back each time, or the next fault would kill the
-   process. */
+/* Memory can still fault (a file mapped past its end gives SIGBUS, a
+   guard page set with MADV_GUARD_INSTALL or a block the program
+   mprotect'ed behind Valgrind's back gives SIGSEGV); the core hands the
+   fault to us and we skip the page (the catcher unblocks the signal,
+   see unblock_signal). */
 static VG_MINIMAL_JMP_BUF(scan_jmpbuf);
 
 static void scan_fault_catcher ( Int sigNo, Addr addr )
 {
-   if (sigNo == VKI_SIGSEGV || sigNo == VKI_SIGBUS)
+   if (sigNo == VKI_SIGSEGV || sigNo == VKI_SIGBUS) {
+      unblock_signal(sigNo);
       VG_MINIMAL_LONGJMP(scan_jmpbuf);
+   }
 }
 
 /* Per lost Python object: the references to it found in lost blocks. */
@@ -469,13 +491,9 @@ static void scan_range ( Addr start, SizeT len, Bool prior_def, Int leader )
    Addr end = VG_ROUNDDN(start + len, sizeof(Addr));
    fault_catcher_t prev = VG_(set_fault_catcher)(scan_fault_catcher);
 
-   vki_sigset_t mask;
-   VG_(sigprocmask)(VKI_SIG_SETMASK, NULL, &mask);
-
    scan_cur = VG_ROUNDUP(start, sizeof(Addr));
    if (VG_MINIMAL_SETJMP(scan_jmpbuf) != 0) {
       /* Faulted at scan_cur: skip the rest of its page. */
-      VG_(sigprocmask)(VKI_SIG_SETMASK, &mask, NULL);
       scan_cur = VG_PGROUNDDN(scan_cur) + VKI_PAGE_SIZE;
    }
    while (scan_cur < end) {
@@ -1152,7 +1170,8 @@ static void search_hit ( Addr w )
    UInt saved = sc_heuristics;
    for (Int h = 0; h < PL_NHeur; h++) {
       sc_heuristics = 1u << h;
-      if (heuristic(w, j))
+      UInt r = probe_interior(w, j);
+      if (r != 0 && r <= PL_NHeur)
          VG_(umsg)("block at %#lx considered reachable by ptr %#lx using"
                    " %s heuristic\n", sc_blocks[j]->data, w,
                    pl_heur_name[h]);
