@@ -60,7 +60,8 @@ typedef struct _PL_Block {
 } PL_Block;
 
 /* py_flags */
-#define PL_PYF_CODE  0x01      /* holds a code object pl_pystack.c caches */
+#define PL_PYF_CODE    0x01    /* holds a code object pl_pystack.c caches */
+#define PL_PYF_PREFORK 0x02    /* in a fork child: made before the fork */
 
 /* Heap statistics, as memcheck's HEAP SUMMARY shows them. */
 typedef struct {
@@ -82,6 +83,8 @@ PL_Block* pl_shadow_make ( ThreadId tid, Addr data, SizeT szB,
 PL_Block* pl_shadow_remove ( Addr data );
 void      pl_shadow_release ( PL_Block* b );
 PL_Block* pl_shadow_lookup ( Addr data );
+/* In a fork child: flag every block as made before the fork. */
+void      pl_shadow_mark_prefork ( void );
 /* A Python object at OP is (re)initialised by thread TID. */
 void      pl_shadow_renew ( ThreadId tid, Addr op );
 /* A thread's pointer to its descriptor: pthread_self(), the FS base on
@@ -268,6 +271,7 @@ void pl_scan_thread_exited ( ThreadId tid );
 /* The thread that called exit/exit_group (pl_main.c), or
    VG_INVALID_THREADID while the process runs. */
 extern ThreadId pl_exit_tid;
+extern Bool     pl_exit_by_signal;     /* ... killed by a signal */
 void pl_scan_free ( PL_ScanResult* res );
 
 /*------------------------------------------------------------*/

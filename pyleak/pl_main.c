@@ -442,6 +442,14 @@ static Bool monitor_command ( ThreadId tid, const HChar* req )
    return False;
 }
 
+/* The child of a fork: what exists now was made by the parent (see
+   pl_scan.c, abandoned_at_fork). */
+static void pl_fork_child ( ThreadId tid )
+{
+   pl_intercept_drain();
+   pl_shadow_mark_prefork();
+}
+
 static Bool pl_handle_client_request ( ThreadId tid, UWord* arg,
                                        UWord* ret )
 {
@@ -531,6 +539,7 @@ static Bool pl_handle_client_request ( ThreadId tid, UWord* arg,
 /*------------------------------------------------------------*/
 
 ThreadId pl_exit_tid = VG_INVALID_THREADID;
+Bool     pl_exit_by_signal = False;
 
 /* The core tells the tool nothing about how the client ended, so watch
    the syscalls that end it.  exit_group ends the process; exit ends a
@@ -594,7 +603,12 @@ static void pl_fini ( Int exitcode_unused )
       exited = True;  status = ending.exit_status;
       pl_exit_tid = ending.exit_tid;
    } else {
+      /* A fatal signal: the core retires the thread it killed before
+         calling us, as it does exit_group's, and we run on it.  Its
+         stack is live, red zone included (it stopped anywhere). */
       exited = False; status = 0;
+      pl_exit_tid = VG_(get_running_tid)();
+      pl_exit_by_signal = True;
    }
 
    pl_intercept_drain();
@@ -706,6 +720,7 @@ static void pl_pre_clo_init ( void )
    VG_(track_pre_thread_ll_exit)(pl_thread_exited);
 
    pl_shadow_init();
+   VG_(atfork)(NULL, NULL, pl_fork_child);
    pl_custom_init();
    pl_python_init();
    pl_pystack_init();

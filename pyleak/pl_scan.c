@@ -365,9 +365,25 @@ static UInt heuristic_of ( Addr w, Int i )
    block: 1 + PL_NHeur for a pointer that counts as one to the start
    (the aligned-allocation idiom, 3.11/3.12's attribute values), 1 + h
    for one heuristic h accepts, 0 for none. */
+/* CPython's vectorcall convention (PY_VECTORCALL_ARGUMENTS_OFFSET): an
+   array of object pointers is made with a spare slot in front and
+   passed on as args + 1 (_PyStack_UnpackDict, method calls), so a
+   frame in the middle of such a call (a fork child that exits there)
+   holds a pointer one word into the block: when that word references
+   a Python object, it counts as a pointer to the start. */
+static Bool vectorcall_pointer ( Addr w, Int i )
+{
+   if (!pl_py.found || w != sc_blocks[i]->data + sizeof(Addr))
+      return False;
+   Addr o = *(const Addr*)w;
+   Int  j = find_block(o);
+   return j >= 0 && is_obj_ref(j, o);
+}
+
 static UInt interior_rules ( Addr w, Int i )
 {
-   if (dict_values_pointer(w, sc_blocks[i]->data) || aligned_alloc_pointer(w, i))
+   if (dict_values_pointer(w, sc_blocks[i]->data) || aligned_alloc_pointer(w, i)
+       || vectorcall_pointer(w, i))
       return 1 + PL_NHeur;
    return sc_heuristics ? heuristic_of(w, i) : 0;
 }
@@ -677,7 +693,8 @@ void pl_scan_thread_exited ( ThreadId tid )
    stopped inside a leaf function whose locals are there: it is read. */
 static SizeT redzone_of ( ThreadId tid, ThreadId requester )
 {
-   return tid == requester || tid == pl_exit_tid ? 0 : VG_STACK_REDZONE_SZB;
+   return tid == requester || (tid == pl_exit_tid && !pl_exit_by_signal)
+          ? 0 : VG_STACK_REDZONE_SZB;
 }
 
 /* The live threads and their stack pointers, for stack_floor. */
@@ -698,7 +715,10 @@ static void list_live_stacks ( void )
       }
    /* At exit the core has already retired the thread that called
       exit_group, so the iterator above misses it. */
-   if (pl_exit_tid != VG_INVALID_THREADID && n_live < MAX_STACKS) {
+   Bool listed = False;
+   for (Int i = 0; i < n_live; i++)
+      listed |= live_tid[i] == pl_exit_tid;
+   if (pl_exit_tid != VG_INVALID_THREADID && !listed && n_live < MAX_STACKS) {
       live_tid[n_live] = pl_exit_tid;
       live_sp[n_live++] = VG_(get_SP)(pl_exit_tid);
    }
@@ -966,6 +986,35 @@ static void mark_dead_block ( Addr a )
       sc_extra[i].obj_off = (UChar)(a - d);
 }
 
+/* CPython 3.10-3.12 abandon a lock on purpose in a fork child each
+   time they re-create one after fork() (_PyThread_at_fork_reinit: the
+   old one may be in any state, and its address may be in use), for the
+   runtime's, the import system's and every threading lock: no pointer
+   to the old block is left.  Such a block, made before the fork by
+   PyThread_allocate_lock, is kept by the interpreter for good rather
+   than lost: reported as still reachable. */
+/* PyThread_allocate_lock, or (LTO builds inline it) the _thread
+   module's functions that call it for lock objects: newlockobject,
+   thread_PyThread_allocate_lock, rlock_new, with any ".lto_priv.N". */
+static void lock_frame ( UInt i, DiEpoch ep, Addr ip, void* found )
+{
+   const HChar* fn;
+   if (i > 0 && i < 6 && VG_(get_fnname)(ep, ip, &fn)
+       && (VG_(strstr)(fn, "PyThread_allocate_lock") != NULL
+           || VG_(strncmp)(fn, "newlockobject", 13) == 0
+           || VG_(strncmp)(fn, "rlock_new", 9) == 0))
+      *(Bool*)found = True;
+}
+
+static Bool abandoned_at_fork ( const PL_Block* b )
+{
+   if (!pl_py.found || !(b->py_flags & PL_PYF_PREFORK))
+      return False;
+   Bool found = False;
+   VG_(apply_ExeContext)(lock_frame, &found, b->where);
+   return found;
+}
+
 void pl_scan ( /*OUT*/PL_ScanResult* res, ThreadId requester,
                UInt heuristics )
 {
@@ -1069,6 +1118,8 @@ void pl_scan ( /*OUT*/PL_ScanResult* res, ThreadId requester,
          case S_Unreached:                  /* a group's leader */
             k = ex->obj_off != NO_OBJ && ex->cyclic ? PL_KCycle
                                                     : PL_KDefinite;
+            if (k == PL_KDefinite && abandoned_at_fork(sc_blocks[i]))
+               k = PL_KReachableC;
             break;
          case S_Indirect:  k = PL_KIndirect;  break;  /* see below */
          case S_Possible:  k = PL_KPossible;  break;

@@ -145,6 +145,14 @@ PL_Block* pl_shadow_lookup ( Addr data )
    return VG_(HT_lookup)(blocks, data);
 }
 
+void pl_shadow_mark_prefork ( void )
+{
+   PL_Block* b;
+   VG_(HT_ResetIter)(blocks);
+   while ((b = VG_(HT_Next)(blocks)) != NULL)
+      b->py_flags |= PL_PYF_PREFORK;
+}
+
 /* Unlink the record of the block at DATA; NULL if there is none (a
    bad free, which the caller ignores like glibc would not, but which
    is not ours to diagnose: we are a leak checker). */
