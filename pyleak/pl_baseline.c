@@ -41,87 +41,6 @@ const HChar* pl_clo_baseline     = NULL;
 ULong        pl_clo_baseline_tol = 0;
 Bool         pl_clo_baseline_pct = False;
 
-/*------------------------------------------------------------*/
-/*--- Match keys                                           ---*/
-/*------------------------------------------------------------*/
-
-typedef struct {
-   XArray* words;          /* of HChar*: Python frames, then native */
-   UInt    n_py;
-} Key;
-
-typedef struct { XArray* words; UInt m; } NameAcc;
-
-static void add_native_name ( UInt i, DiEpoch ep, Addr ip, void* opaque )
-{
-   NameAcc* acc = opaque;
-   if (i >= acc->m) return;
-   const HChar* fn;
-   const HChar* obj;
-   HChar* w;
-   if (VG_(get_fnname)(ep, ip, &fn)) {
-      w = VG_(strdup)("pl.base.word", fn);
-   } else if (VG_(get_objname)(ep, ip, &obj)) {
-      const HChar* base = VG_(strrchr)(obj, '/');
-      base = base ? base + 1 : obj;
-      w = VG_(malloc)("pl.base.word", VG_(strlen)(base) + 2);
-      VG_(sprintf)(w, "?%s", base);
-   } else {
-      w = VG_(strdup)("pl.base.word", "?");
-   }
-   VG_(addToXA)(acc->words, &w);
-}
-
-static Key record_key ( const PL_Record* r )
-{
-   Key k;
-   k.words = VG_(newXA)(VG_(malloc), "pl.base.key", VG_(free),
-                        sizeof(HChar*));
-   const PL_PyStack* ps = pl_pystack_get(r->py_stack);
-   for (UInt i = 0; ps && i < ps->n; i++) {
-      const HChar* mod = pl_module_of(ps->frames[i].file);
-      const HChar* fn  = ps->frames[i].func;
-      HChar* w = VG_(malloc)("pl.base.word",
-                             VG_(strlen)(mod) + VG_(strlen)(fn) + 2);
-      VG_(sprintf)(w, "%s:%s", mod, fn);
-      VG_(addToXA)(k.words, &w);
-   }
-   k.n_py = VG_(sizeXA)(k.words);
-   NameAcc acc = { k.words, ps ? pl_native_cut(r->where) : ~0U };
-   VG_(apply_ExeContext)(add_native_name, &acc, r->where);
-   return k;
-}
-
-static void key_free ( Key* k )
-{
-   for (Word i = 0; i < VG_(sizeXA)(k->words); i++)
-      VG_(free)(*(HChar**)VG_(indexXA)(k->words, i));
-   VG_(deleteXA)(k->words);
-}
-
-static HChar* word ( const Key* k, UInt i )
-{
-   return *(HChar**)VG_(indexXA)(k->words, i);
-}
-
-void pl_match_json ( const PL_Record* r, XArray* xa )
-{
-   Key k = record_key(r);
-   UInt n = VG_(sizeXA)(k.words);
-   VG_(xaprintf)(xa, "\"match\": {\"python\": [");
-   for (UInt i = 0; i < k.n_py; i++) {
-      if (i) VG_(xaprintf)(xa, ", ");
-      pl_json_put_str(xa, word(&k, i));
-   }
-   VG_(xaprintf)(xa, "], \"native\": [");
-   for (UInt i = k.n_py; i < n; i++) {
-      if (i > k.n_py) VG_(xaprintf)(xa, ", ");
-      pl_json_put_str(xa, word(&k, i));
-   }
-   VG_(xaprintf)(xa, "]}");
-   key_free(&k);
-}
-
 /* One string per key: kind, Python words and native words, joined by
    separators no name contains. */
 static HChar* key_string ( const HChar* kind, HChar** py, UInt n_py,
@@ -137,13 +56,6 @@ static HChar* key_string ( const HChar* kind, HChar** py, UInt n_py,
    HChar* s = VG_(strdup)("pl.base.ks", VG_(indexXA)(xa, 0));
    VG_(deleteXA)(xa);
    return s;
-}
-
-UWord pl_hash_str ( const HChar* s )
-{
-   UWord h = 0xcbf29ce484222325ULL;
-   for (; *s; s++) { h ^= (UChar)*s; h *= 0x100000001b3ULL; }
-   return h;
 }
 
 /*------------------------------------------------------------*/
@@ -329,12 +241,12 @@ void pl_baseline_init ( void )
 
 static HChar* record_key_string ( const PL_Record* r )
 {
-   Key k = record_key(r);
+   PL_Match k = pl_record_match(r);
    UInt n = VG_(sizeXA)(k.words);
    HChar** w = n ? VG_(indexXA)(k.words, 0) : NULL;
    HChar* s = key_string(pl_kind_name[r->kind], n ? w : NULL, k.n_py,
                          n ? w + k.n_py : NULL, n - k.n_py);
-   key_free(&k);
+   pl_match_free(&k);
    return s;
 }
 

@@ -13,7 +13,10 @@
    checkpoints is CPython's refleak-hunting rule (regrtest -R): run the
    code W times to warm up, take a checkpoint, then N times "run it,
    take a checkpoint"; a cache filled by the first call stops growing
-   after the warm-up, a leak grows at every run. */
+   after the warm-up, a leak grows at every run.
+
+   This file computes the growth and runs the checkpoint; the text
+   writer (pl_text.c) and the JSON document (pl_json.c) report it. */
 
 #include "pub_tool_basics.h"
 #include "pub_tool_execontext.h"
@@ -109,46 +112,6 @@ static void merge_types ( OSet* cur, PL_Record** recs, UInt n )
    }
 }
 
-static const HChar* ordinal ( UInt n )
-{
-   if (n % 100 >= 11 && n % 100 <= 13) return "th";
-   return n % 10 == 1 ? "st" : n % 10 == 2 ? "nd" : n % 10 == 3 ? "rd"
-                                                                 : "th";
-}
-
-/* Valgrind's printf has no '+' flag. */
-static const HChar* sign ( Long v )
-{
-   return v > 0 ? "+" : "";
-}
-
-static void pp_entry ( const GEntry* e )
-{
-   VG_(umsg)("%s%'lld bytes in %s%'lld blocks (now %'llu bytes in %'llu"
-             " blocks) %s %s, grown at %u checkpoint%s in a row\n",
-             sign(e->d_bytes), e->d_bytes, sign(e->d_blocks), e->d_blocks,
-             e->bytes, e->blocks,
-             e->blocks == 1 ? "is" : "are", pl_kind_text[e->kind],
-             e->streak, e->streak == 1 ? "" : "s");
-   /* What the objects are and what keeps them: a growing cache is
-      found by its name, not by the line that fills it. */
-   if (e->merged && e->merged->py_types) {
-      HChar types[512];
-      pl_record_types_text(e->merged, types, sizeof types);
-      VG_(umsg)("   Python objects: %s\n", types);
-   }
-   if (e->rep && e->rep->path) {
-      VG_(umsg)("   retained by: ");
-      for (Word j = 0; j < VG_(sizeXA)(e->rep->path); j++)
-         VG_(umsg)("%s%s", j ? " -> " : "",
-                   *(HChar**)VG_(indexXA)(e->rep->path, j));
-      VG_(umsg)("\n");
-   }
-   pl_pp_pystack(e->py_stack);
-   VG_(pp_ExeContext)(e->where);
-   VG_(umsg)("\n");
-}
-
 void pl_checkpoint ( ThreadId tid, const HChar* label, UInt min_runs )
 {
    PL_Record** recs;
@@ -207,42 +170,10 @@ void pl_checkpoint ( ThreadId tid, const HChar* label, UInt min_runs )
       merge_types(cur, recs, n);
    }
 
-   Bool verbose = VG_(clo_verbosity) > 0;
-   if (verbose) {
-      const HChar* lb = label ? label : "";
-      if (prev == NULL) {
-         VG_(umsg)("CHECKPOINT %s%s%s(%u%s): %'llu bytes in %'llu blocks"
-                   " live; growth is reported from the next checkpoint\n",
-                   label ? "'" : "", lb, label ? "' " : "",
-                   n_checkpoints, ordinal(n_checkpoints),
-                   live_bytes, live_blocks);
-      } else if (min_runs == 0) {
-         VG_(umsg)("CHECKPOINT %s%s%s(%u%s): %u records grew since the"
-                   " previous one (not shown)\n",
-                   label ? "'" : "", lb, label ? "' " : "",
-                   n_checkpoints, ordinal(n_checkpoints), n_grown);
-      } else {
-         VG_(umsg)("CHECKPOINT %s%s%s(%u%s): growth since %s%s%s,"
-                   " records grown at each of the last %u checkpoint%s\n",
-                   label ? "'" : "", lb, label ? "' " : "",
-                   n_checkpoints, ordinal(n_checkpoints),
-                   prev_label ? "'" : "the previous checkpoint",
-                   prev_label ? prev_label : "", prev_label ? "'" : "",
-                   min_runs, min_runs == 1 ? "" : "s");
-         VG_(umsg)("\n");
-         for (UInt i = 0; i < n_shown; i++)
-            pp_entry(shown[i]);
-         VG_(umsg)("GROWTH SUMMARY: %s%'lld bytes in %s%'lld blocks in %u"
-                   " record%s (%u grew since the previous checkpoint",
-                   sign(pl_last_growth.bytes), pl_last_growth.bytes,
-                   sign(pl_last_growth.blocks), pl_last_growth.blocks,
-                   n_shown, n_shown == 1 ? "" : "s", n_grown);
-         if (n_supp > 0)
-            VG_(umsg)("; %u suppressed", n_supp);
-         VG_(umsg)(")\n");
-      }
-      VG_(umsg)("\n");
-   }
+   if (VG_(clo_verbosity) > 0)
+      pl_text_checkpoint(label, n_checkpoints, min_runs,
+                         prev != NULL, prev_label, live_bytes, live_blocks,
+                         n_grown, shown, n_shown, n_supp);
    pl_json_add_checkpoint(label, prev ? (prev_label ? prev_label : "")
                                       : NULL,
                           min_runs, shown, n_shown, n_supp);

@@ -8,7 +8,10 @@
      pl_shadow.c     the table of live blocks and the heap statistics
      pl_unwind.c     allocation stacks (cached unwinding)
      pl_scan.c       the reachability scan (roots, marking, cliques)
-     pl_report.c     loss records, text output through the error manager
+     pl_check.c      a leak check: scan, records, baseline, deltas, writers
+     pl_records.c    loss records: the model every report is written from
+     pl_text.c       the text report
+     pl_xml.c        memcheck's XML (--xml=yes)
      pl_supp.c       suppressions with Python frames, default suppressions
      pl_growth.c     checkpoints: what grew since the previous one
      pl_json.c       the JSON document (--json-file)
@@ -334,10 +337,8 @@ void pl_leak_check_with ( ThreadId tid, PL_When when, const HChar* label,
                           const PL_CheckParams* p );
 void pl_print_heap_summary ( void );
 
-/* Error-manager callbacks (pl_report.c). */
+/* Error-manager callbacks (pl_check.c). */
 void pl_register_errors ( void );
-/* Print the Python stack with id ID (nothing for 0). */
-void pl_pp_pystack ( UInt id );
 
 /*------------------------------------------------------------*/
 /*--- JSON                                                 ---*/
@@ -351,7 +352,7 @@ typedef enum { PL_BaseNone, PL_BaseNew, PL_BaseGrown, PL_BaseKnown }
 
 typedef struct _PL_Record PL_Record;
 struct _PL_Record {
-   /* The key, first and in this order: pl_report.c's RecKey. */
+   /* The key, first and in this order: PL_RecKey. */
    PL_Kind     kind;
    ExeContext* where;
    UInt        py_stack;      /* Python stack id, 0: none */
@@ -373,17 +374,73 @@ struct _PL_Record {
 };
 
 typedef struct { Addr type; ULong n; } PL_TypeCount;
+
+/*------------------------------------------------------------*/
+/*--- The record model (pl_records.c)                      ---*/
+/*------------------------------------------------------------*/
+
+/* The key of a record, the head of PL_Record field for field (the
+   OSets of records find it at offset 0). */
+typedef struct { PL_Kind kind; ExeContext* where; UInt py_stack;
+                 UInt retainer; } PL_RecKey;
+Word pl_reckey_cmp ( const void* key, const void* elem );
+
+/* A record's change since the previous check, in a delta mode. */
+typedef struct {
+   PL_DeltaMode mode;
+   ULong old_bytes, old_indirect, old_blocks;
+} PL_Delta;
+/* " (+N)" / " (-N)" into BUF, or nothing in "any" mode. */
+const HChar* pl_delta_text ( HChar* buf, SizeT sz, ULong now, ULong old,
+                             PL_DeltaMode mode );
+/* memcheck's words for record R, number NR of TOTAL, into BUF. */
+void pl_record_headline ( HChar* buf, SizeT sz, const PL_Record* r,
+                          UInt nr, UInt total, const PL_Delta* d );
+
+/* The Python objects of a record by type name, merged by name, most
+   frequent first; *N of them (the caller frees the array), or NULL. */
+typedef struct { HChar name[96]; ULong n; } PL_NamedCount;
+PL_NamedCount* pl_record_types ( const PL_Record* r, /*OUT*/UInt* n );
+
+/* Totals per retainer of reachable Python objects, largest first. */
+typedef struct { UInt id; ULong bytes, blocks; UInt records; } PL_RetTotal;
+/* Into *OUT, returning how many; *TOP gets the shown retainer ids
+   (--top-retainers) as a bitmap over ids.  The caller frees both. */
+UInt pl_retainer_totals ( PL_Record** recs, UInt n,
+                          /*OUT*/PL_RetTotal** out, /*OUT*/UChar** top );
+/* The heuristics' figures of the last pl_records_now. */
+void pl_records_last_heuristics ( /*OUT*/ULong* bytes, /*OUT*/ULong* blocks );
+
+/* A record's match key, the words a baseline compares by: Python
+   frames as "module:function", native function names down to where
+   the Python stack takes over. */
+typedef struct { XArray* words; UInt n_py; } PL_Match;
+PL_Match pl_record_match ( const PL_Record* r );
+HChar*   pl_match_word ( const PL_Match* k, UInt i );
+void     pl_match_free ( PL_Match* k );
+
+/*------------------------------------------------------------*/
+/*--- The writers (pl_text.c, pl_xml.c, pl_json.c)         ---*/
+/*------------------------------------------------------------*/
+
+/* A shown record, under its HEADLINE (pl_record_headline). */
+void pl_text_record ( const PL_Record* r, const HChar* headline );
+void pl_xml_record ( const PL_Record* r, const HChar* headline );
+/* LEAK SUMMARY of totals T, with the change since PREV in P's delta
+   mode, and the hints that follow it. */
+void pl_text_summary ( const PL_Totals* t, const PL_Totals* prev,
+                       const PL_CheckParams* p );
+void pl_text_top_retainers ( const PL_RetTotal* t, UInt m );
+/* Print the Python stack with id ID (nothing for 0). */
+void pl_pp_pystack ( UInt id );
 /* What a record counts for in the summary: its own bytes and blocks,
    and those of the group it folds in (leaked-ref, cycle). */
 ULong pl_record_bytes ( const PL_Record* r );
 ULong pl_record_blocks ( const PL_Record* r );
 /* Leak checks made so far; the current one's number during a check. */
 extern UInt pl_check_seq;
-/* "list x2, dict x1" style summary of a record's types, merged by
-   name, most frequent first; into BUF. */
+/* "list x2, dict x1" style summary of a record's types. */
 void pl_record_types_text ( const PL_Record* r, HChar* buf, SizeT sz );
-/* The same as JSON object members ("list": 2, "dict": 1). */
-void pl_record_types_json ( const PL_Record* r, XArray* xa );
 
 /* Checks accumulate in memory; the document is written once, at exit. */
 void pl_json_init ( void );               /* validates the path */
@@ -395,7 +452,7 @@ void pl_json_finish ( Int exit_code, Bool exited, Int fatal_sig );
 void pl_json_put_str ( XArray* xa, const HChar* s );
 
 /* Scan now and group the blocks into records, sorted as the report
-   shows them; pl_records_free releases them (pl_report.c). */
+   shows them; pl_records_free releases them (pl_records.c). */
 OSet* pl_records_now ( ThreadId requester, UInt heuristics,
                        /*OUT*/PL_Record*** recs, /*OUT*/UInt* n );
 /* How many of EC's frames, from the allocation, are the native part of
@@ -434,6 +491,11 @@ void pl_checkpoint ( ThreadId tid, const HChar* label, UInt min_runs );
 /* True during a checkpoint that shows growth (its scan needs the
    retainers of reachable objects). */
 extern Bool pl_checkpoint_showing;
+void pl_text_checkpoint ( const HChar* label, UInt n_checkpoints,
+                          UInt min_runs, Bool have_prev,
+                          const HChar* prev_label, ULong live_bytes,
+                          ULong live_blocks, UInt n_grown,
+                          PL_GrowthRec** shown, UInt n_shown, UInt n_supp );
 void pl_json_add_checkpoint ( const HChar* label, const HChar* since,
                               UInt min_runs, PL_GrowthRec** recs,
                               UInt n, UInt n_suppressed );
@@ -465,7 +527,7 @@ PL_JVal* pl_json_at ( const PL_JVal* v, UInt i );   /* or NULL */
 /* A whole file, NUL-terminated; NULL and *ERR (an errno) if unreadable. */
 HChar*   pl_read_file ( const HChar* path, /*OUT*/SizeT* len,
                         /*OUT*/UWord* err );
-/* Words for an errno from opening a file (pl_json.c). */
+/* Words for an errno from opening a file (pl_jsonread.c). */
 const HChar* pl_errno_text ( UWord err );
 
 /*------------------------------------------------------------*/
@@ -478,11 +540,6 @@ extern Bool         pl_clo_baseline_pct;      /*   ... is a percentage */
 
 /* Read --baseline's file; a bad one ends the run (post_clo_init). */
 void pl_baseline_init ( void );
-/* The record's match key, the words a baseline compares by: Python
-   frames as "module:function", native function names down to where
-   the Python stack takes over.  Into XA as the JSON member
-   "match": {...}. */
-void pl_match_json ( const PL_Record* r, XArray* xa );
 /* Give each record of a final check its baseline status (r->base),
    and *OUT what the summary says.  No-op without --baseline. */
 void pl_baseline_classify ( PL_Record** recs, UInt n, PL_When when,
@@ -492,7 +549,7 @@ void pl_baseline_classify ( PL_Record** recs, UInt n, PL_When when,
 /*--- Suppressions (pl_supp.c)                             ---*/
 /*------------------------------------------------------------*/
 
-/* The loss record an error reports (pl_report.c). */
+/* The loss record an error reports (pl_check.c). */
 const PL_Record* pl_error_record ( const Error* err );
 /* Does a suppression match R?  For what is not an error (growth at a
    checkpoint): nothing is printed or counted as an error; the
@@ -513,7 +570,8 @@ void  pl_supp_remove_memcheck_copies ( void );
 /* The module a Python file is, as the import system would name it
    ("pkg.mod"; "<frozen X>" is X); cached per interned file name. */
 const HChar* pl_module_of ( const HChar* file );
-/* A hash of a NUL-terminated string, for VgHashTable keys (FNV-1a). */
+/* A hash of a NUL-terminated string, for VgHashTable keys (FNV-1a;
+   pl_records.c). */
 UWord pl_hash_str ( const HChar* s );
 /* "definite,leaked-ref", "all", "none", "reachable" into a kind set. */
 Bool  pl_parse_kinds ( const HChar* val, /*OUT*/UInt* set );

@@ -27,20 +27,6 @@
 #include "pl_include.h"
 #include "pl_python.h"
 
-/* errno names for the errors a user can cause with a file name. */
-const HChar* pl_errno_text ( UWord err )
-{
-   switch (err) {
-      case VKI_ENOENT:  return "no such directory";
-      case VKI_EACCES:  return "permission denied";
-      case VKI_EROFS:   return "read-only file system";
-      case VKI_ENOTDIR: return "a path component is not a directory";
-      case VKI_EISDIR:  return "is a directory";
-      case VKI_ENOSPC:  return "no space left on device";
-      default:          return "cannot open it";
-   }
-}
-
 static XArray* checks;          /* the "checks" array's elements, text */
 static UInt    n_checks;
 
@@ -175,6 +161,35 @@ static void put_frame_table ( XArray* xa, const HChar* name,
    VG_(xaprintf)(xa, "],\n");
 }
 
+/* A record's Python objects by type ("list": 2, "dict": 1). */
+static void types_json ( const PL_Record* r, XArray* xa )
+{
+   UInt n;
+   PL_NamedCount* nc = pl_record_types(r, &n);
+   for (UInt i = 0; i < n; i++)
+      VG_(xaprintf)(xa, "%s\"%s\": %llu", i ? ", " : "", nc[i].name, nc[i].n);
+   if (nc) VG_(free)(nc);
+}
+
+/* A record's match key (pl_record_match) as "match": {...}. */
+static void match_json ( const PL_Record* r, XArray* xa )
+{
+   PL_Match k = pl_record_match(r);
+   UInt n = VG_(sizeXA)(k.words);
+   VG_(xaprintf)(xa, "\"match\": {\"python\": [");
+   for (UInt i = 0; i < k.n_py; i++) {
+      if (i) VG_(xaprintf)(xa, ", ");
+      pl_json_put_str(xa, pl_match_word(&k, i));
+   }
+   VG_(xaprintf)(xa, "], \"native\": [");
+   for (UInt i = k.n_py; i < n; i++) {
+      if (i > k.n_py) VG_(xaprintf)(xa, ", ");
+      pl_json_put_str(xa, pl_match_word(&k, i));
+   }
+   VG_(xaprintf)(xa, "]}");
+   pl_match_free(&k);
+}
+
 /*------------------------------------------------------------*/
 /*--- Checks                                               ---*/
 /*------------------------------------------------------------*/
@@ -290,7 +305,7 @@ void pl_json_add_checkpoint ( const HChar* label, const HChar* since,
       put_stacks(xa, g->where, g->py_stack);
       if (g->merged && g->merged->py_types) {
          VG_(xaprintf)(xa, ", \"py_types\": {");
-         pl_record_types_json(g->merged, xa);
+         types_json(g->merged, xa);
          VG_(xaprintf)(xa, "}");
       }
       if (g->rep && g->rep->path)
@@ -360,10 +375,10 @@ void pl_json_add_check ( PL_When when, const HChar* label,
          of reachable records. */
       if (pl_kind_reported(r->kind)) {
          VG_(xaprintf)(xa, ", ");
-         pl_match_json(r, xa);
+         match_json(r, xa);
       }
       VG_(xaprintf)(xa, ", \"py_types\": {");
-      pl_record_types_json(r, xa);
+      types_json(r, xa);
       VG_(xaprintf)(xa, "}");
       if (r->path)
          put_retention(xa, r);

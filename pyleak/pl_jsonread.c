@@ -15,6 +15,7 @@
 #include "pub_tool_libcprint.h"
 #include "pub_tool_mallocfree.h"
 #include "pub_tool_xarray.h"
+#include "pub_tool_vki.h"
 #include "pl_include.h"
 
 typedef struct {
@@ -328,4 +329,18 @@ HChar* pl_read_file ( const HChar* path, /*OUT*/SizeT* len,
    text[*len] = '\0';
    VG_(deleteXA)(xa);
    return text;
+}
+
+/* errno names for the errors a user can cause with a file name. */
+const HChar* pl_errno_text ( UWord err )
+{
+   switch (err) {
+      case VKI_ENOENT:  return "no such directory";
+      case VKI_EACCES:  return "permission denied";
+      case VKI_EROFS:   return "read-only file system";
+      case VKI_ENOTDIR: return "a path component is not a directory";
+      case VKI_EISDIR:  return "is a directory";
+      case VKI_ENOSPC:  return "no space left on device";
+      default:          return "cannot open it";
+   }
 }
