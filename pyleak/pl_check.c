@@ -187,6 +187,109 @@ static PL_Record* vanished ( OSet* now, /*OUT*/UInt* n )
 }
 
 /*------------------------------------------------------------*/
+/*--- block_list (monitor command)                         ---*/
+/*------------------------------------------------------------*/
+
+/* The last check's records (their keys and figures) and blocks: what
+   memcheck's block_list shows.  Obsolete once a block is freed. */
+static struct {
+   Bool         valid;
+   PL_Record*   recs;
+   UInt         n, n_gone;       /* records; gone ones numbered first */
+   ULong        n_frees;         /* pl_heap.n_frees at the check */
+   PL_BlockList blocks;
+} last;
+
+static void keep_for_block_list ( PL_Record** recs, UInt n, UInt n_gone )
+{
+   if (last.recs) VG_(free)(last.recs);
+   last.recs = VG_(malloc)("pl.check.last", (n + 1) * sizeof(PL_Record));
+   for (UInt i = 0; i < n; i++) {
+      last.recs[i] = *recs[i];
+      last.recs[i].py_types = NULL;       /* freed with the check */
+      last.recs[i].path     = NULL;
+   }
+   last.n       = n;
+   last.n_gone  = n_gone;
+   last.n_frees = pl_heap.n_frees;
+   last.valid   = True;
+}
+
+static void print_group ( Int leader, UInt level, UInt* remaining )
+{
+   const PL_BlockList* bl = &last.blocks;
+   for (UInt k = 0; k < bl->n && *remaining > 0; k++) {
+      if (bl->leader[k] != leader)
+         continue;
+      for (UInt i = 0; i < level; i++) VG_(umsg)("  ");
+      VG_(umsg)("%#lx[%lu] indirect loss record %u\n", bl->data[k],
+                bl->szB[k], last.n_gone + bl->rec[k] + 1);
+      (*remaining)--;
+      print_group((Int)k, level + 1, remaining);
+   }
+}
+
+void pl_block_list ( UInt from, UInt to, UInt max_blocks, UInt heuristics )
+{
+   if (!last.valid) {
+      VG_(umsg)("Can't print block list : no valid leak search result\n");
+      return;
+   }
+   if (last.n_frees != pl_heap.n_frees) {
+      VG_(umsg)("Can't print obsolete block list : redo a leak search"
+                " first\n");
+      return;
+   }
+   UInt total = last.n + last.n_gone;
+   if (from < 1 || from > total || to < from) {
+      VG_(umsg)("block_list: no loss record %u (the last check had %u)\n",
+                from, total);
+      return;
+   }
+   if (to > total) to = total;
+   const PL_BlockList* bl = &last.blocks;
+   UInt remaining = max_blocks;
+   PL_Delta none = { PL_DeltaAny, 0, 0, 0 };
+   for (UInt nr = from; nr <= to && remaining > 0; nr++) {
+      if (nr <= last.n_gone)
+         continue;                         /* gone: no blocks */
+      UInt i = nr - last.n_gone - 1;
+      const PL_Record* r = &last.recs[i];
+      HChar headline[300];
+      pl_record_headline(headline, sizeof headline, r, nr, total, &none);
+      Bool printed = False;
+      if (from == to) {
+         pl_text_record(r, headline);
+         printed = True;
+      }
+      Bool reach = r->kind == PL_KReachablePy || r->kind == PL_KReachableC;
+      if (reach && !bl->reachable) {
+         VG_(umsg)("(the blocks of reachable records are listed after a"
+                   " monitor leak_check only)\n");
+         continue;
+      }
+      for (UInt j = 0; j < bl->n && remaining > 0; j++) {
+         if (bl->rec[j] != i
+             || (heuristics && !(bl->heur[j]
+                                 && (heuristics & (1u << (bl->heur[j] - 1))))))
+            continue;
+         if (!printed) {
+            pl_text_record(r, headline);
+            printed = True;
+         }
+         if (bl->heur[j])
+            VG_(umsg)("%#lx[%lu] (found via heuristic %s)\n", bl->data[j],
+                      bl->szB[j], pl_heur_name[bl->heur[j] - 1]);
+         else
+            VG_(umsg)("%#lx[%lu]\n", bl->data[j], bl->szB[j]);
+         remaining--;
+         if (!reach)
+            print_group((Int)j, 1, &remaining);
+      }
+   }
+}
+
+/*------------------------------------------------------------*/
 /*--- The check                                            ---*/
 /*------------------------------------------------------------*/
 
@@ -231,8 +334,12 @@ void pl_leak_check_with ( ThreadId tid, PL_When when, const HChar* label,
    /* At exit the thread that ended the process is pl_exit_tid, not
       TID (the core's convention passes 1). */
    Bool at_end = when == PL_WhenExit || when == PL_WhenTeardown;
+   /* The blocks of the records, for block_list: the reachable ones
+      only when a monitor command asked (a Python heap has millions). */
+   pl_block_list_free(&last.blocks);
+   last.blocks.reachable = p->monitor;
    OSet* set = pl_records_now(at_end ? VG_INVALID_THREADID : tid,
-                              p->heuristics, &recs, &n);
+                              p->heuristics, &recs, &n, &last.blocks);
    PL_RetTotal* rt;
    UChar*    top;
    UInt      n_rt = pl_retainer_totals(recs, n, &rt, &top);
@@ -340,6 +447,7 @@ void pl_leak_check_with ( ThreadId tid, PL_When when, const HChar* label,
    }
 
    remember(recs, n, &t);
+   keep_for_block_list(recs, n, n_gone);
    pl_json_add_check(when, label, &t, recs, n);
    pl_records_free(set, recs, n);
 }

@@ -117,7 +117,7 @@ void pl_checkpoint ( ThreadId tid, const HChar* label, UInt min_runs )
    PL_Record** recs;
    UInt        n;
    pl_checkpoint_showing = min_runs > 0 && prev != NULL;
-   OSet* rset = pl_records_now(tid, pl_clo_heuristics, &recs, &n);
+   OSet* rset = pl_records_now(tid, pl_clo_heuristics, &recs, &n, NULL);
    pl_checkpoint_showing = False;
    OSet* cur  = entries_of(recs, n);
    n_checkpoints++;

@@ -222,6 +222,7 @@ typedef struct {
       heuristic accepted (and by no pointer to their start). */
    ULong      heur_bytes[PL_NHeur];
    ULong      heur_blocks[PL_NHeur];
+   UChar*     heur;            /* per block: that heuristic + 1, or 0 */
 } PL_ScanResult;
 
 /* A root word that reached a block: its address, or 0 and the thread
@@ -241,6 +242,11 @@ void pl_scan ( /*OUT*/PL_ScanResult* res, ThreadId requester,
 void pl_scan_clear_dead_stack ( ThreadId tid );
 IRSB* pl_exitclear_instrument ( IRSB* bb, const VexGuestLayout* layout,
                                 const VexGuestExtents* vge );
+/* memcheck's block_list monitor command: the blocks of the last
+   check's loss records FROM..TO (numbers as printed), at most
+   MAX_BLOCKS, only those a heuristic of HEURISTICS reached if not 0
+   (pl_check.c). */
+void pl_block_list ( UInt from, UInt to, UInt max_blocks, UInt heuristics );
 /* memcheck's who_points_at monitor command: where the pointers into
    [A, A+LEN) are (pl_scan.c). */
 void pl_who_points_at ( ThreadId tid, Addr a, SizeT len );
@@ -364,6 +370,7 @@ struct _PL_Record {
    ULong       indirect_blocks; /* leaked-ref: blocks retained */
    Bool        suppressed;
    Int         first;         /* its first block (scan index) */
+   UInt        nr;            /* its place among the check's records */
    XArray*     path;          /* reachable-python: of HChar*, the
                                  retention path, retainer first */
    XArray*     py_types;      /* of PL_TypeCount: the Python objects in
@@ -451,10 +458,24 @@ void pl_json_finish ( Int exit_code, Bool exited, Int fatal_sig );
 /* S as a JSON string (null for NULL), appended to XA. */
 void pl_json_put_str ( XArray* xa, const HChar* s );
 
+/* The blocks of a check's records, for memcheck's block_list monitor
+   command: the lost and possibly lost ones, and the reachable ones
+   too if REACHABLE was set by the caller. */
+typedef struct _PL_BlockList {
+   Bool   reachable;     /* in: list reachable blocks too */
+   UInt   n;
+   Addr*  data;
+   SizeT* szB;
+   UInt*  rec;           /* its record's place (PL_Record.nr) */
+   Int*   leader;        /* the listed block whose group it joined, or -1 */
+   UChar* heur;          /* the heuristic + 1 that reached it, or 0 */
+} PL_BlockList;
+void pl_block_list_free ( PL_BlockList* bl );
 /* Scan now and group the blocks into records, sorted as the report
    shows them; pl_records_free releases them (pl_records.c). */
 OSet* pl_records_now ( ThreadId requester, UInt heuristics,
-                       /*OUT*/PL_Record*** recs, /*OUT*/UInt* n );
+                       /*OUT*/PL_Record*** recs, /*OUT*/UInt* n,
+                       /*OUT*/PL_BlockList* blocks );
 /* How many of EC's frames, from the allocation, are the native part of
    an allocation with a Python stack: up to the evaluation loop, or the
    last frame of other code before the interpreter's glue. */

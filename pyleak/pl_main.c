@@ -37,8 +37,9 @@ UInt             pl_clo_show_kinds  = PL_KSET(PL_KDefinite)
                                       | PL_KSET(PL_KPossible)
                                       | PL_KSET(PL_KLeakedRef)
                                       | PL_KSET(PL_KCycle);
+/* memcheck's default on the C kinds (definite, possible: an indirect
+   block's group has a definite leader, which is the error). */
 UInt             pl_clo_error_kinds = PL_KSET(PL_KDefinite)
-                                      | PL_KSET(PL_KIndirect)
                                       | PL_KSET(PL_KPossible)
                                       | PL_KSET(PL_KLeakedRef)
                                       | PL_KSET(PL_KCycle);
@@ -164,7 +165,7 @@ static void pl_print_usage ( void )
 "    --show-leak-kinds=kind1,kind2,.. which leak kinds to show?\n"
 "                          [definite,possible,leaked-ref,uncollected-cycle]\n"
 "    --errors-for-leak-kinds=kind1,.. which leak kinds are errors?\n"
-"                 [definite,indirect,possible,leaked-ref,uncollected-cycle]\n"
+"                 [definite,possible,leaked-ref,uncollected-cycle]\n"
 "        where kind is one of: definite indirect possible leaked-ref\n"
 "        uncollected-cycle reachable-python reachable-c (reachable: both\n"
 "        reachable kinds), or all, or none\n"
@@ -251,6 +252,10 @@ static void monitor_help ( void )
 "        shows places pointing inside <len> (default 1) bytes at <addr>\n"
 "        (decimal, as Python's id() gives it, or 0x...); for a Python\n"
 "        object, its reference count against the pointers found\n"
+"  block_list <loss_record_nr>|<loss_record_nr_from>..<loss_record_nr_to>\n"
+"                [unlimited*|limited <max_blocks>] [heuristics heur1,...]\n"
+"        after a leak check, shows the blocks of the loss record(s), with\n"
+"        the blocks each one alone keeps (indirect loss records)\n"
 "  checkpoint [RUNS] [LABEL...]\n"
 "        take a checkpoint: show the stacks grown at each of the last RUNS\n"
 "        checkpoints [1] (0: show nothing, only remember)\n");
@@ -390,6 +395,65 @@ static Bool monitor_leak_check_args ( const HChar** pp, PL_CheckParams* cp )
    }
 }
 
+/* block_list <nr>|<from>..<to> [unlimited*|limited <max_blocks>]
+   [heuristics heur1,heur2,...] (memcheck's). */
+static void monitor_block_list ( const HChar* p )
+{
+   HChar w[64], v[256];
+   ULong from, to;
+   if (!next_word(&p, w, sizeof w)) {
+      VG_(gdb_printf)("block_list: expected a loss record number or"
+                      " FROM..TO\n");
+      return;
+   }
+   const HChar* q = w;
+   if (!parse_num(&q, &from)) {
+      VG_(gdb_printf)("block_list: expected a loss record number or"
+                      " FROM..TO\n");
+      return;
+   }
+   to = from;
+   if (q[0] == '.' && q[1] == '.') {
+      q += 2;
+      if (!parse_num(&q, &to)) {
+         VG_(gdb_printf)("block_list: expected FROM..TO\n");
+         return;
+      }
+   }
+   if (*q != '\0' || from == 0 || from > 999999999 || to > 999999999) {
+      VG_(gdb_printf)("block_list: expected a loss record number or"
+                      " FROM..TO\n");
+      return;
+   }
+   UInt max = 999999999, heur = 0;
+   while (next_word(&p, w, sizeof w)) {
+      switch (VG_(keyword_id)("unlimited limited heuristics", w,
+                              kwd_report_all)) {
+      case 0: max = 999999999; break;
+      case 1: {
+         const HChar* r = v;
+         ULong m;
+         if (!next_word(&p, v, sizeof v) || !parse_num(&r, &m) || *r
+             || m == 0) {
+            VG_(gdb_printf)("limited: expected a number of blocks >= 1\n");
+            return;
+         }
+         max = m > 999999999 ? 999999999 : (UInt)m;
+         break;
+      }
+      case 2:
+         if (!next_word(&p, v, sizeof v) || !pl_parse_heuristics(v, &heur)) {
+            VG_(gdb_printf)("missing or malformed heuristics set\n");
+            return;
+         }
+         break;
+      default:
+         return;                       /* keyword_id said why */
+      }
+   }
+   pl_block_list((UInt)from, (UInt)to, max, heur);
+}
+
 static Bool monitor_command ( ThreadId tid, const HChar* req )
 {
    const HChar* p = req;
@@ -399,7 +463,8 @@ static Bool monitor_command ( ThreadId tid, const HChar* req )
    while (p[n] && p[n] != ' ' && n + 1 < sizeof cmd) { cmd[n] = p[n]; n++; }
    cmd[n] = '\0';
    p += n;
-   switch (VG_(keyword_id)("help leak_check checkpoint who_points_at", cmd,
+   switch (VG_(keyword_id)("help leak_check checkpoint who_points_at"
+                           " block_list", cmd,
                            kwd_report_duplicated_matches)) {
    case -2: return True;                  /* ambiguous: said so */
    case -1: return False;                 /* not ours */
@@ -427,6 +492,9 @@ static Bool monitor_command ( ThreadId tid, const HChar* req )
       pl_checkpoint(tid, label_at(p), runs);
       return True;
    }
+   case 4:
+      monitor_block_list(p);
+      return True;
    case 3: {
       Addr  a;
       SizeT len;

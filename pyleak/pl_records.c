@@ -327,8 +327,47 @@ PL_NamedCount* pl_record_types ( const PL_Record* r, /*OUT*/UInt* n )
 
 /* Build the records of one scan into a fresh OSet; *arr gets them
    sorted for printing. */
+static void list_blocks ( const PL_ScanResult* s, PL_Record** rec_of,
+                          PL_BlockList* bl )
+{
+   Int* idx = VG_(malloc)("pl.records.bidx", (s->n_blocks + 1) * sizeof(Int));
+   UInt m = 0;
+   for (UInt i = 0; i < s->n_blocks; i++) {
+      Bool reach = s->kind[i] == PL_KReachablePy
+                   || s->kind[i] == PL_KReachableC;
+      idx[i] = reach && !bl->reachable ? -1 : (Int)m++;
+   }
+   bl->n      = m;
+   bl->data   = VG_(malloc)("pl.records.bl", (m + 1) * sizeof(Addr));
+   bl->szB    = VG_(malloc)("pl.records.bl", (m + 1) * sizeof(SizeT));
+   bl->rec    = VG_(malloc)("pl.records.bl", (m + 1) * sizeof(UInt));
+   bl->leader = VG_(malloc)("pl.records.bl", (m + 1) * sizeof(Int));
+   bl->heur   = VG_(malloc)("pl.records.bl", m + 1);
+   for (UInt i = 0; i < s->n_blocks; i++) {
+      Int j = idx[i];
+      if (j < 0) continue;
+      const PL_Record* r = rec_of[i] ? rec_of[i] : rec_of[s->leader[i]];
+      bl->data[j]   = s->blocks[i]->data;
+      bl->szB[j]    = s->blocks[i]->szB;
+      bl->rec[j]    = r ? r->nr : 0;
+      bl->leader[j] = s->leader[i] >= 0 ? idx[s->leader[i]] : -1;
+      bl->heur[j]   = s->heur ? s->heur[i] : 0;
+   }
+   VG_(free)(idx);
+}
+
+void pl_block_list_free ( PL_BlockList* bl )
+{
+   if (bl->n == 0 && bl->data == NULL) return;
+   VG_(free)(bl->data);   VG_(free)(bl->szB);  VG_(free)(bl->rec);
+   VG_(free)(bl->leader); VG_(free)(bl->heur);
+   bl->n = 0;
+   bl->data = NULL;
+}
+
 static OSet* build_records ( const PL_ScanResult* s,
-                             /*OUT*/PL_Record*** arr, /*OUT*/UInt* n )
+                             /*OUT*/PL_Record*** arr, /*OUT*/UInt* n,
+                             PL_BlockList* bl )
 {
    OSet* set = VG_(OSetGen_Create)(0, pl_reckey_cmp, VG_(malloc),
                                    "pl.report.records", VG_(free));
@@ -392,7 +431,6 @@ static OSet* build_records ( const PL_ScanResult* s,
          r->indirect_blocks++;
       }
    }
-   VG_(free)(rec_of);
    *n = VG_(OSetGen_Size)(set);
    *arr = VG_(malloc)("pl.report.arr", (*n + 1) * sizeof(PL_Record*));
    UInt j = 0;
@@ -401,6 +439,11 @@ static OSet* build_records ( const PL_ScanResult* s,
    while ((r = VG_(OSetGen_Next)(set)) != NULL)
       (*arr)[j++] = r;
    VG_(ssort)(*arr, *n, sizeof(PL_Record*), cmp_records);
+   for (UInt i = 0; i < *n; i++)
+      (*arr)[i]->nr = i;
+   if (bl)
+      list_blocks(s, rec_of, bl);
+   VG_(free)(rec_of);
    /* The retention path of a reachable object's record: its first
       object's (the others' differ at most in the part below the
       retainer). */
@@ -469,7 +512,8 @@ void pl_records_last_heuristics ( /*OUT*/ULong* bytes, /*OUT*/ULong* blocks )
 }
 
 OSet* pl_records_now ( ThreadId requester, UInt heuristics,
-                       /*OUT*/PL_Record*** recs, /*OUT*/UInt* n )
+                       /*OUT*/PL_Record*** recs, /*OUT*/UInt* n,
+                       /*OUT*/PL_BlockList* blocks )
 {
    PL_ScanResult scan;
    pl_check_seq++;
@@ -478,7 +522,7 @@ OSet* pl_records_now ( ThreadId requester, UInt heuristics,
    pl_scan(&scan, requester, heuristics);
    VG_(memcpy)(last_heur_bytes, scan.heur_bytes, sizeof last_heur_bytes);
    VG_(memcpy)(last_heur_blocks, scan.heur_blocks, sizeof last_heur_blocks);
-   OSet* set = build_records(&scan, recs, n);
+   OSet* set = build_records(&scan, recs, n, blocks);
    pl_scan_free(&scan);
    return set;
 }

@@ -1093,11 +1093,15 @@ void pl_scan ( /*OUT*/PL_ScanResult* res, ThreadId requester,
    res->retainer     = NULL;
    VG_(memset)(res->heur_bytes, 0, sizeof res->heur_bytes);
    VG_(memset)(res->heur_blocks, 0, sizeof res->heur_blocks);
-   for (UInt i = 0; i < sc_n; i++)
-      if (sc_extra[i].state == S_Reachable && sc_extra[i].heur) {
+   res->heur = VG_(malloc)("pl.scan.heur", sc_n + 1);
+   for (UInt i = 0; i < sc_n; i++) {
+      Bool h = sc_extra[i].state == S_Reachable && sc_extra[i].heur;
+      res->heur[i] = h ? sc_extra[i].heur : 0;
+      if (h) {
          res->heur_bytes[sc_extra[i].heur - 1] += sc_blocks[i]->szB;
          res->heur_blocks[sc_extra[i].heur - 1]++;
       }
+   }
    res->kind         = VG_(malloc)("pl.scan.kind", sc_n + 1);
    res->obj_off      = VG_(malloc)("pl.scan.objoff", sc_n + 1);
    for (UInt i = 0; i < sc_n; i++) {
@@ -1162,6 +1166,7 @@ void pl_scan_free ( PL_ScanResult* res )
    VG_(free)(res->indirect_szB);
    VG_(free)(res->py_type);
    VG_(free)(res->obj_off);
+   VG_(free)(res->heur);
    VG_(memset)(res, 0, sizeof *res);
 }
 

@@ -12,7 +12,11 @@
    5. "leak_check summary heuristics none": the summary, no records;
    6. "who_points_at ADDR": the 40-byte block that the global 'held'
       and the block 'box' point to, and a pointer 8 bytes into it from
-      'inner' with "who_points_at ADDR 16".
+      'inner' with "who_points_at ADDR 16";
+   7. "leak_check full kinds all any", then "block_list 1..20" (every
+      record's blocks; leak_tree's 24-byte block with the 8-byte block
+      only it reaches, an indirect loss record, under it) and
+      "block_list 3 limited 1".
    The text is memcheck's, line for line (checked by hand with
    valgrind --tool=memcheck --show-leak-kinds=all). */
 
@@ -29,6 +33,15 @@ static char*  inner;
 static void* sink;
 static NOINLINE void leak_a ( void ) { sink = malloc(100); sink = NULL; }
 static NOINLINE void leak_b ( void ) { sink = malloc(50); sink = NULL; }
+
+static NOINLINE void leak_tree ( void )
+{
+   void** p = malloc(24);
+   p[0] = malloc(8);
+   p[1] = p[2] = NULL;
+   sink = p;
+   sink = NULL;
+}
 
 static NOINLINE void make_held ( void )
 {
@@ -64,6 +77,12 @@ int main ( void )
    (void)VALGRIND_MONITOR_COMMAND(cmd);
    snprintf(cmd, sizeof cmd, "who_points_at %p 16", held);
    (void)VALGRIND_MONITOR_COMMAND(cmd);
+
+   leak_tree();
+   clobber_stack();
+   (void)VALGRIND_MONITOR_COMMAND("leak_check full kinds all any");
+   (void)VALGRIND_MONITOR_COMMAND("block_list 1..20");
+   (void)VALGRIND_MONITOR_COMMAND("block_list 3 limited 1");
    free(box);
    free(held);
    return 0;
