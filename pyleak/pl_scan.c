@@ -986,13 +986,6 @@ static void mark_dead_block ( Addr a )
       sc_extra[i].obj_off = (UChar)(a - d);
 }
 
-/* CPython 3.10-3.12 abandon a lock on purpose in a fork child each
-   time they re-create one after fork() (_PyThread_at_fork_reinit: the
-   old one may be in any state, and its address may be in use), for the
-   runtime's, the import system's and every threading lock: no pointer
-   to the old block is left.  Such a block, made before the fork by
-   PyThread_allocate_lock, is kept by the interpreter for good rather
-   than lost: reported as still reachable. */
 /* PyThread_allocate_lock, or (LTO builds inline it) the _thread
    module's functions that call it for lock objects: newlockobject,
    thread_PyThread_allocate_lock, rlock_new, with any ".lto_priv.N". */
@@ -1006,6 +999,13 @@ static void lock_frame ( UInt i, DiEpoch ep, Addr ip, void* found )
       *(Bool*)found = True;
 }
 
+/* CPython 3.10-3.12 abandon a lock on purpose in a fork child each
+   time they re-create one after fork() (_PyThread_at_fork_reinit: the
+   old one may be in any state, and its address may be in use), for the
+   runtime's, the import system's and every threading lock: no pointer
+   to the old block is left.  Such a block, made before the fork by
+   PyThread_allocate_lock, is kept by the interpreter for good rather
+   than lost: reported as still reachable. */
 static Bool abandoned_at_fork ( const PL_Block* b )
 {
    if (!pl_py.found || !(b->py_flags & PL_PYF_PREFORK))
