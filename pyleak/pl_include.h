@@ -276,6 +276,7 @@ extern SizeT pl_clo_debug_ptr_size;     /* --debug-pointers-to-size */
 /* A thread is about to exit: its stack's dead part stays out of the
    roots until another thread runs on it. */
 void pl_scan_thread_exited ( ThreadId tid );
+void pl_scan_forget_stacks ( Addr a, SizeT len );
 
 /* The thread that called exit/exit_group (pl_main.c), or
    VG_INVALID_THREADID while the process runs. */

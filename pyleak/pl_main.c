@@ -724,8 +724,14 @@ static void pl_new_mem_startup ( Addr a, SizeT len, Bool rr, Bool ww,
 }
 
 /* Memory that stops being readable: the guarded reads' cache of
-   readable segments must forget it. */
-static void pl_die_mem ( Addr a, SizeT len )          { pl_readable_flush(); }
+   readable segments must forget it, and the scan the exited threads'
+   stacks that were there (glibc unmaps cached stacks beyond its cache
+   size; what is mapped there next is not a stack). */
+static void pl_die_mem ( Addr a, SizeT len )
+{
+   pl_readable_flush();
+   pl_scan_forget_stacks(a, len);
+}
 static void pl_mprotect ( Addr a, SizeT len, Bool rr, Bool ww, Bool xx )
 {
    pl_readable_flush();

@@ -617,37 +617,6 @@ static void add_dead_stack ( Addr sp, Addr floor, SizeT redzone )
    n_dead++;
 }
 
-/* Where the mapping of the stack at SPS[I] starts.  Usually the start
-   of its segment.  But glibc 2.42+ guards thread stacks with
-   MADV_GUARD_INSTALL instead of PROT_NONE pages, and Valgrind then
-   sees consecutive thread stacks as one segment: the dead part of one
-   thread's stack must stop above the threads below it in the same
-   segment, whose descriptor (struct pthread, above the thread
-   pointer), static TLS (below it) and live frames lie at the top of
-   their own mappings.  The bound is generous: a few live pages of the
-   stale part scanned cost less than a descriptor left out. */
-#define PL_TCB_SLACK (64 * 1024)
-static Addr stack_floor ( const ThreadId* tids, const Addr* sps, Int n,
-                          Int i )
-{
-   NSegment const* seg = VG_(am_find_nsegment)(sps[i]);
-   if (seg == NULL)
-      return sps[i];
-   Addr floor = seg->start;
-   for (Int j = 0; j < n; j++) {
-      if (j == i || sps[j] >= sps[i]
-          || VG_(am_find_nsegment)(sps[j]) != seg)
-         continue;
-      Addr top = VG_(thread_get_stack_max)(tids[j]);
-      Addr tp  = pl_thread_pointer(tids[j]);
-      if (tp > top && tp < sps[i]) top = tp;
-      if (top < sps[j]) top = sps[j];
-      top = VG_PGROUNDUP(top + PL_TCB_SLACK);
-      if (top > floor) floor = top;
-   }
-   return floor;
-}
-
 static void add_dead_range ( Addr lo, Addr hi )
 {
    if (lo < hi && n_dead < MAX_STACKS) {
@@ -657,29 +626,55 @@ static void add_dead_range ( Addr lo, Addr hi )
    }
 }
 
-/* Threads that have exited leave their stacks mapped (glibc caches
-   them for the next thread), full of stale pointers below the SP they
-   had when they ended: memcheck sees that part as inaccessible.  The
-   last SP of each exited thread is kept until a live thread turns out
-   to run on that stack again. */
+/* The thread stacks the scan knows of: the live threads' and those of
+   threads that have exited, whose stacks glibc keeps mapped (it caches
+   them for the next thread).  An exited thread's stack is full of stale
+   pointers below the SP it had when it ended, and its frames above
+   that SP are over too: memcheck sees all of it as inaccessible.  What
+   lies above the stack's top in the same mapping is not: the thread's
+   descriptor (struct pthread, at the thread pointer) and static TLS,
+   which glibc keeps with the cached stack and whose DTV pointer keeps
+   the DTV reachable (memcheck reads them; a joined ThreadPoolExecutor's
+   DTVs are otherwise "definitely lost").  TID is VG_INVALID_THREADID
+   for an exited thread. */
+typedef struct {
+   ThreadId tid;
+   Addr     sp;     /* live: current SP; exited: the SP it ended with */
+   Addr     top;    /* the stack's highest byte, as Valgrind knows it */
+   Addr     tp;     /* thread pointer (its descriptor), 0 if unknown */
+} PL_Stack;
+
+/* Exited threads, one entry per stack (a stack glibc hands to a new
+   thread that exits in turn gets that thread's SP), forgotten when the
+   stack is unmapped. */
 #define MAX_EXITED 512
-static Addr exited_sp[MAX_EXITED];
-static Addr exited_top[MAX_EXITED];   /* its stack's highest byte */
-static Int  n_exited;
+static PL_Stack exited[MAX_EXITED];
+static Int      n_exited;
+
+/* The last thread that exited, as it was: at exit the core has
+   retired the thread that called exit_group before the final check,
+   and asks about a retired thread fail. */
+static PL_Stack last_exited;
 
 void pl_scan_thread_exited ( ThreadId tid )
 {
-   Addr sp  = VG_(get_SP)(tid);
-   Addr top = VG_(thread_get_stack_max)(tid);
-   NSegment const* seg = VG_(am_find_nsegment)(sp);
-   for (Int i = 0; i < n_exited; i++) {
-      NSegment const* old = VG_(am_find_nsegment)(exited_sp[i]);
-      if (old == seg) { exited_sp[i] = sp; exited_top[i] = top; return; }
-   }
-   if (n_exited < MAX_EXITED) {
-      exited_sp[n_exited]  = sp;
-      exited_top[n_exited] = top;
-      n_exited++;
+   PL_Stack s = { VG_INVALID_THREADID, VG_(get_SP)(tid),
+                  VG_(thread_get_stack_max)(tid), pl_thread_pointer(tid) };
+   last_exited = s;
+   last_exited.tid = tid;
+   for (Int i = 0; i < n_exited; i++)
+      if (exited[i].top == s.top) { exited[i] = s; return; }
+   if (n_exited < MAX_EXITED)
+      exited[n_exited++] = s;
+}
+
+void pl_scan_forget_stacks ( Addr a, SizeT len )
+{
+   for (Int i = 0; i < n_exited; ) {
+      if (exited[i].top >= a && exited[i].sp < a + len)
+         exited[i] = exited[--n_exited];
+      else
+         i++;
    }
 }
 
@@ -697,10 +692,10 @@ static SizeT redzone_of ( ThreadId tid, ThreadId requester )
           ? 0 : VG_STACK_REDZONE_SZB;
 }
 
-/* The live threads and their stack pointers, for stack_floor. */
-static ThreadId live_tid[MAX_STACKS];
-static Addr     live_sp[MAX_STACKS];
-static Int      n_live;
+/* The live threads, then the exited ones whose stacks no live thread
+   runs on. */
+static PL_Stack stk[MAX_STACKS + MAX_EXITED];
+static Int      n_stk, n_live;
 
 static void list_live_stacks ( void )
 {
@@ -710,46 +705,89 @@ static void list_live_stacks ( void )
    VG_(thread_stack_reset_iter)(&tid);
    while (VG_(thread_stack_next)(&tid, &sp, &smax))
       if (n_live < MAX_STACKS) {
-         live_tid[n_live] = tid;
-         live_sp[n_live++] = sp;
+         PL_Stack s = { tid, sp, smax, pl_thread_pointer(tid) };
+         stk[n_live++] = s;
       }
    /* At exit the core has already retired the thread that called
       exit_group, so the iterator above misses it. */
    Bool listed = False;
    for (Int i = 0; i < n_live; i++)
-      listed |= live_tid[i] == pl_exit_tid;
+      listed |= stk[i].tid == pl_exit_tid;
    if (pl_exit_tid != VG_INVALID_THREADID && !listed && n_live < MAX_STACKS) {
-      live_tid[n_live] = pl_exit_tid;
-      live_sp[n_live++] = VG_(get_SP)(pl_exit_tid);
+      PL_Stack s = { pl_exit_tid, VG_(get_SP)(pl_exit_tid), 0, 0 };
+      if (last_exited.tid == pl_exit_tid) {
+         s.top = last_exited.top;
+         s.tp  = last_exited.tp;
+      }
+      stk[n_live++] = s;
    }
+   n_stk = n_live;
+}
+
+/* Where the mapping of stack I starts.  Usually the start of its
+   segment.  But glibc 2.42+ guards thread stacks with
+   MADV_GUARD_INSTALL instead of PROT_NONE pages, and Valgrind then
+   sees consecutive thread stacks, live and cached, as one segment: the
+   dead part of one stack must stop above every stack below it in the
+   same segment, whose descriptor (above the thread pointer), static TLS
+   (below it) and live frames lie at the top of their own mappings.  The
+   bound is generous: a few live pages of the stale part scanned cost
+   less than a descriptor left out. */
+#define PL_TCB_SLACK (64 * 1024)
+static Addr stack_floor ( Int i )
+{
+   NSegment const* seg = VG_(am_find_nsegment)(stk[i].sp);
+   if (seg == NULL)
+      return stk[i].sp;
+   Addr floor = seg->start;
+   for (Int j = 0; j < n_stk; j++) {
+      if (j == i || stk[j].sp >= stk[i].sp
+          || VG_(am_find_nsegment)(stk[j].sp) != seg)
+         continue;
+      /* An exited thread's entry for this very stack (given to the
+         thread at I since) is not below it. */
+      if (stk[j].tid == VG_INVALID_THREADID && stk[j].top >= stk[i].sp)
+         continue;
+      Addr top = stk[j].top;
+      if (stk[j].tp > top && stk[j].tp < stk[i].sp) top = stk[j].tp;
+      if (top < stk[j].sp) top = stk[j].sp;
+      top = VG_PGROUNDUP(top + PL_TCB_SLACK);
+      if (top > floor) floor = top;
+   }
+   return floor;
 }
 
 static void collect_dead_stacks ( ThreadId requester )
 {
    n_dead = 0;
    list_live_stacks();
-   for (Int i = 0; i < n_live; i++)
-      add_dead_stack(live_sp[i], stack_floor(live_tid, live_sp, n_live, i),
-                     redzone_of(live_tid[i], requester));
-   for (Int i = 0; i < n_exited; i++) {
-      NSegment const* seg = VG_(am_find_nsegment)(exited_sp[i]);
-      Bool reused = seg == NULL;
+   /* An exited thread's stack that a live thread runs on again (glibc
+      gave it to a new thread) is that thread's. */
+   for (Int e = 0; e < n_exited; e++) {
+      NSegment const* seg = VG_(am_find_nsegment)(exited[e].sp);
+      if (seg == NULL || seg->kind != SkAnonC || !seg->hasW)
+         continue;
+      Bool reused = False;
       for (Int j = 0; j < n_live && !reused; j++)
-         reused = VG_(am_find_nsegment)(live_sp[j]) == seg;
-      if (!reused && n_dead < MAX_STACKS) {
-         /* The whole stack: the frames above the last SP are dead too.
-            Not what lies above the stack's top in the same mapping:
-            the thread's descriptor and static TLS, which glibc keeps
-            with the cached stack, and whose DTV pointer keeps the DTV
-            reachable (memcheck reads them too; a joined
-            ThreadPoolExecutor's DTVs are otherwise "definitely lost").
-            With no known top, the whole mapping. */
-         Addr top = exited_top[i];
-         Addr hi  = top >= seg->start && top < seg->end
-                    ? VG_ROUNDUP(top + 1, sizeof(Addr)) : seg->end + 1;
-         dead_lo[n_dead] = seg->start;
-         dead_hi[n_dead] = hi;
-         n_dead++;
+         reused = stk[j].top == exited[e].top
+                  || (stk[j].sp <= exited[e].top
+                      && stk[j].sp >= exited[e].sp - PL_TCB_SLACK
+                      && VG_(am_find_nsegment)(stk[j].sp) == seg);
+      if (!reused)
+         stk[n_stk++] = exited[e];
+   }
+   for (Int i = 0; i < n_stk; i++) {
+      Addr floor = stack_floor(i);
+      if (stk[i].tid != VG_INVALID_THREADID) {
+         add_dead_stack(stk[i].sp, floor, redzone_of(stk[i].tid, requester));
+      } else {
+         /* The whole stack up to its top, not the descriptor above
+            it; with no known top, up to the SP. */
+         NSegment const* seg = VG_(am_find_nsegment)(stk[i].sp);
+         Addr top = stk[i].top;
+         Addr hi  = top >= stk[i].sp && top < seg->end
+                    ? VG_ROUNDUP(top + 1, sizeof(Addr)) : stk[i].sp;
+         add_dead_range(floor, hi);
       }
    }
    /* Stale slots in the interpreter's data stacks and free lists. */
@@ -761,28 +799,32 @@ void pl_scan_clear_dead_stack ( ThreadId tid )
    Int me = -1;
    list_live_stacks();
    for (Int i = 0; i < n_live && me < 0; i++)
-      if (live_tid[i] == tid) me = i;
+      if (stk[i].tid == tid) me = i;
    if (me < 0)
       return;
    /* This writes: only on the thread's own stack as Valgrind knows it,
       never on a stack the program made of a heap block (a coroutine's,
       a malloc'd sigaltstack), whose segment is the whole heap. */
+   Addr  sp   = stk[me].sp;
    Addr  top  = VG_(thread_get_stack_max)(tid);
    SizeT size = VG_(thread_get_stack_size)(tid);
    Addr  low  = top > size ? top - size : 0;
-   NSegment const* seg = VG_(am_find_nsegment)(live_sp[me]);
-   if (seg == NULL || seg->isCH || !seg->hasW
-       || live_sp[me] > top || live_sp[me] < low)
+   NSegment const* seg = VG_(am_find_nsegment)(sp);
+   if (seg == NULL || seg->isCH || !seg->hasW || sp > top || sp < low)
       return;
    /* The red zone too: this runs at a function's entry
-      (pl_exitclear.c), where a call has just passed. */
-   Addr end   = live_sp[me];
-   Addr floor = stack_floor(live_tid, live_sp, n_live, me);
+      (pl_exitclear.c), where a call has just passed.  Not below the
+      live threads under it in the same segment (the exited ones' stacks
+      are stale: clearing them is harmless, but their descriptors are
+      not, so stay above those as well). */
+   for (Int e = 0; e < n_exited && n_stk < MAX_STACKS + MAX_EXITED; e++)
+      stk[n_stk++] = exited[e];
+   Addr floor = stack_floor(me);
    if (floor < seg->start) floor = seg->start;
    if (floor < low) floor = low;
-   if (floor >= end)
+   if (floor >= sp)
       return;
-   VG_(memset)((void*)floor, 0, end - floor);
+   VG_(memset)((void*)floor, 0, sp - floor);
 }
 
 /* Scan a root range, leaving out the dead parts inside it.  Each live
