@@ -420,7 +420,6 @@ void pl_leak_check_with ( ThreadId tid, PL_When when, const HChar* label,
    if (verbose && full && !p->monitor
        && (p->show_kinds & PL_KSET(PL_KReachablePy)))
       pl_text_top_retainers(rt, n_rt);
-   VG_(free)(rt);
    VG_(free)(top);
    if (gone) VG_(free)(gone);
 
@@ -448,6 +447,7 @@ void pl_leak_check_with ( ThreadId tid, PL_When when, const HChar* label,
 
    remember(recs, n, &t);
    keep_for_block_list(recs, n, n_gone);
-   pl_json_add_check(when, label, &t, recs, n);
+   pl_json_add_check(when, label, &t, recs, n, rt, n_rt);
+   VG_(free)(rt);
    pl_records_free(set, recs, n);
 }

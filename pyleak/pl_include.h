@@ -223,11 +223,26 @@ typedef struct {
    ULong      heur_bytes[PL_NHeur];
    ULong      heur_blocks[PL_NHeur];
    UChar*     heur;            /* per block: that heuristic + 1, or 0 */
+   /* The references between reachable blocks, and from roots, when
+      retainers are wanted (pl_retain_wanted): block edge_from[e] (a
+      block index) points to block edge_to[e]; root_edges holds
+      PL_RootEdge. */
+   UInt*      edge_from;
+   UInt*      edge_to;
+   UInt       n_edges;
+   XArray*    root_edges;
+   /* The dominator tree (pl_retain_compute): per block, the block that
+      immediately dominates it, or -1 (a root, or blocks reached from
+      several roots); and what it dominates, itself included. */
+   Int*       dom;
+   ULong*     dom_bytes;
+   UInt*      dom_blocks;
 } PL_ScanResult;
 
 /* A root word that reached a block: its address, or 0 and the thread
    for a register. */
 typedef struct { Addr at; ThreadId tid; } PL_Root;
+typedef struct { PL_Root root; UInt to; } PL_RootEdge;
 #define PL_ROOT_PARENT(r)   (-2 - (Int)(r))
 #define PL_PARENT_ROOT(p)   (-2 - (p))          /* its inverse */
 
@@ -272,6 +287,17 @@ const HChar* pl_retain_name ( UInt id );
    (an XArray of HChar*, which the caller frees with its strings). */
 void pl_retain_path ( const PL_ScanResult* s, UInt i, XArray* path );
 void pl_retain_release ( void );
+/* What retainer ID keeps alive (its retained size): the Python objects
+   it dominates and the C blocks behind them; 0 for a retainer that
+   shares everything it holds.  True if it is the interpreter's own
+   static data (_PyRuntime, a static type), which holds everything the
+   interpreter keeps. */
+Bool pl_retain_retained ( UInt id, /*OUT*/ULong* bytes, /*OUT*/ULong* blocks );
+/* The immediate dominators of the graph of N nodes and N_EDGES edges
+   FROM[e] -> TO[e], from node 0: per node, its immediate dominator, or
+   N for node 0 and the nodes not reached (pl_dominate.c).  The caller
+   frees it. */
+UInt* pl_dominators ( UInt n, UInt n_edges, const UInt* from, const UInt* to );
 extern SizeT pl_clo_debug_ptr_size;     /* --debug-pointers-to-size */
 /* A thread is about to exit: its stack's dead part stays out of the
    roots until another thread runs on it. */
@@ -369,6 +395,10 @@ struct _PL_Record {
    ULong       indirect_bytes;  /* definite: lost only through it;
                                    leaked-ref: retained by it */
    ULong       indirect_blocks; /* leaked-ref: blocks retained */
+   ULong       kept_bytes;    /* reachable-python: what only its objects
+                                 keep alive, beyond their own blocks */
+   ULong       kept_blocks;
+   UInt        dom_active;    /* scratch of build_records */
    Bool        suppressed;
    Int         first;         /* its first block (scan index) */
    UInt        nr;            /* its place among the check's records */
@@ -410,8 +440,11 @@ void pl_record_headline ( HChar* buf, SizeT sz, const PL_Record* r,
 typedef struct { HChar name[96]; ULong n; } PL_NamedCount;
 PL_NamedCount* pl_record_types ( const PL_Record* r, /*OUT*/UInt* n );
 
-/* Totals per retainer of reachable Python objects, largest first. */
-typedef struct { UInt id; ULong bytes, blocks; UInt records; } PL_RetTotal;
+/* Totals per retainer of reachable Python objects, by what each keeps
+   alive (its retained size, pl_retain_retained), largest first; the
+   interpreter's own state after the program's retainers. */
+typedef struct { UInt id; ULong bytes, blocks; UInt records;
+                 ULong kept_bytes, kept_blocks; Bool interp; } PL_RetTotal;
 /* Into *OUT, returning how many; *TOP gets the shown retainer ids
    (--top-retainers) as a bitmap over ids.  The caller frees both. */
 UInt pl_retainer_totals ( PL_Record** recs, UInt n,
@@ -453,8 +486,8 @@ void pl_record_types_text ( const PL_Record* r, HChar* buf, SizeT sz );
 /* Checks accumulate in memory; the document is written once, at exit. */
 void pl_json_init ( void );               /* validates the path */
 void pl_json_add_check ( PL_When when, const HChar* label,
-                         const PL_Totals* t,
-                         PL_Record** recs, UInt n_recs );
+                         const PL_Totals* t, PL_Record** recs, UInt n_recs,
+                         const PL_RetTotal* rt, UInt n_rt );
 void pl_json_finish ( Int exit_code, Bool exited, Int fatal_sig );
 /* S as a JSON string (null for NULL), appended to XA. */
 void pl_json_put_str ( XArray* xa, const HChar* s );

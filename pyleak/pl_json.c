@@ -316,7 +316,8 @@ void pl_json_add_checkpoint ( const HChar* label, const HChar* since,
 }
 
 void pl_json_add_check ( PL_When when, const HChar* label,
-                         const PL_Totals* t, PL_Record** recs, UInt n_recs )
+                         const PL_Totals* t, PL_Record** recs, UInt n_recs,
+                         const PL_RetTotal* rt, UInt n_rt )
 {
    if (checks == NULL)
       return;
@@ -351,6 +352,26 @@ void pl_json_add_check ( PL_When when, const HChar* label,
    }
    VG_(xaprintf)(xa, "}");
 
+   /* The top retainers by what they keep alive: as many as the text
+      shows (--top-retainers), at least 20. */
+   if (n_rt > 0) {
+      UInt want  = pl_clo_top_retainers == 0 ? n_rt
+                   : pl_clo_top_retainers < 20 ? 20 : pl_clo_top_retainers;
+      UInt shown = want > n_rt ? n_rt : want;
+      VG_(xaprintf)(xa, ",\n   \"retainers\": [");
+      for (UInt j = 0; j < shown; j++) {
+         VG_(xaprintf)(xa, "%s\n    {\"retained_by\": ", j ? "," : "");
+         pl_json_put_str(xa, pl_retain_name(rt[j].id));
+         VG_(xaprintf)(xa, ", \"retained_bytes\": %llu,"
+                       " \"retained_blocks\": %llu, \"bytes\": %llu,"
+                       " \"blocks\": %llu, \"records\": %u,"
+                       " \"interpreter\": %s}",
+                       rt[j].kept_bytes, rt[j].kept_blocks, rt[j].bytes,
+                       rt[j].blocks, rt[j].records,
+                       rt[j].interp ? "true" : "false");
+      }
+      VG_(xaprintf)(xa, "]");
+   }
    VG_(xaprintf)(xa, ",\n   \"records\": [");
    for (UInt i = 0; i < n_recs; i++) {
       const PL_Record* r = recs[i];
@@ -365,6 +386,10 @@ void pl_json_add_check ( PL_When when, const HChar* label,
          VG_(xaprintf)(xa, " \"retained_bytes\": %llu,"
                        " \"retained_blocks\": %llu,",
                        r->indirect_bytes, r->indirect_blocks);
+      if (r->kept_blocks > 0)
+         VG_(xaprintf)(xa, " \"kept_alive_bytes\": %llu,"
+                       " \"kept_alive_blocks\": %llu,",
+                       r->kept_bytes, r->kept_blocks);
       if (r->base != PL_BaseNone)
          VG_(xaprintf)(xa, " \"baseline\": \"%s\",",
                        r->base == PL_BaseNew ? "new"

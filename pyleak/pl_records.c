@@ -365,6 +365,72 @@ void pl_block_list_free ( PL_BlockList* bl )
    bl->data = NULL;
 }
 
+/* What a reachable Python record keeps alive: the blocks its objects
+   dominate (pl_dominate.c), beyond its own.  An object dominated by
+   another of the same record is inside that one's figure already, so
+   the dominator tree is walked depth first, counting an object only
+   when no object of its record is above it. */
+static void add_kept ( const PL_ScanResult* s, PL_Record** rec_of )
+{
+   UInt n = s->n_blocks;
+   UInt* off  = VG_(calloc)("pl.report.kidoff", n + 2, sizeof(UInt));
+   UInt* kids = VG_(malloc)("pl.report.kids", (n + 1) * sizeof(UInt));
+   UInt* tops = VG_(malloc)("pl.report.tops", (n + 1) * sizeof(UInt));
+   UInt  n_tops = 0;
+   for (UInt k = 0; k < s->n_order; k++) {
+      Int i = s->order[k];
+      if (s->dom[i] >= 0) off[s->dom[i] + 2]++;
+      else tops[n_tops++] = (UInt)i;
+   }
+   for (UInt v = 0; v < n; v++)
+      off[v + 2] += off[v + 1];
+   for (UInt k = 0; k < s->n_order; k++) {
+      Int i = s->order[k];
+      if (s->dom[i] >= 0) kids[off[s->dom[i] + 1]++] = (UInt)i;
+   }
+   /* off[v] .. off[v+1]: v's children.  The walk: a stack of nodes,
+      each pushed twice (entering: its own index; leaving: ~index). */
+   UInt* stack = VG_(malloc)("pl.report.kstack", 2 * (n + 1) * sizeof(UInt));
+   for (UInt t = 0; t < n_tops; t++) {
+      UInt sp = 0;
+      stack[sp++] = tops[t];
+      while (sp > 0) {
+         UInt x = stack[--sp];
+         Bool leaving = (x & 0x80000000u) != 0;
+         x &= 0x7fffffffu;
+         PL_Record* r = rec_of[x];
+         Bool counts = r != NULL && r->kind == PL_KReachablePy;
+         if (leaving) {
+            if (counts) r->dom_active--;
+            continue;
+         }
+         if (counts) {
+            if (r->dom_active == 0) {
+               r->kept_bytes  += s->dom_bytes[x];
+               r->kept_blocks += s->dom_blocks[x];
+            }
+            r->dom_active++;
+         }
+         stack[sp++] = x | 0x80000000u;
+         for (UInt e = off[x]; e < off[x + 1]; e++)
+            stack[sp++] = kids[e];
+      }
+   }
+   VG_(free)(stack); VG_(free)(tops); VG_(free)(kids); VG_(free)(off);
+   /* The figures included the record's own blocks. */
+   PL_Record* r;
+   for (UInt i = 0; i < n; i++) {
+      r = rec_of[i];
+      if (r != NULL && r->kind == PL_KReachablePy && r->dom_active == 0) {
+         r->kept_bytes  -= r->bytes < r->kept_bytes ? r->bytes : r->kept_bytes;
+         r->kept_blocks -= r->blocks < r->kept_blocks ? r->blocks : r->kept_blocks;
+         r->dom_active = 1;        /* done */
+      }
+   }
+   for (UInt i = 0; i < n; i++)
+      if (rec_of[i] != NULL) rec_of[i]->dom_active = 0;
+}
+
 static OSet* build_records ( const PL_ScanResult* s,
                              /*OUT*/PL_Record*** arr, /*OUT*/UInt* n,
                              PL_BlockList* bl )
@@ -431,6 +497,8 @@ static OSet* build_records ( const PL_ScanResult* s,
          r->indirect_blocks++;
       }
    }
+   if (s->dom)
+      add_kept(s, rec_of);
    *n = VG_(OSetGen_Size)(set);
    *arr = VG_(malloc)("pl.report.arr", (*n + 1) * sizeof(PL_Record*));
    UInt j = 0;
@@ -469,6 +537,9 @@ static Int cmp_rettotal ( const void* a, const void* b )
 {
    const PL_RetTotal* x = a;
    const PL_RetTotal* y = b;
+   if (x->interp != y->interp) return x->interp ? 1 : -1;
+   if (x->kept_bytes != y->kept_bytes)
+      return x->kept_bytes > y->kept_bytes ? -1 : 1;
    if (x->bytes != y->bytes) return x->bytes > y->bytes ? -1 : 1;
    return x->id < y->id ? -1 : x->id > y->id ? 1 : 0;
 }
@@ -492,7 +563,11 @@ UInt pl_retainer_totals ( PL_Record** recs, UInt n,
    }
    UInt m = 0;
    for (UInt id = 1; id <= max_id; id++)
-      if (t[id].records) t[m++] = t[id];
+      if (t[id].records) {
+         t[id].interp = pl_retain_retained(id, &t[id].kept_bytes,
+                                           &t[id].kept_blocks);
+         t[m++] = t[id];
+      }
    VG_(ssort)(t, m, sizeof *t, cmp_rettotal);
    *top = VG_(calloc)("pl.report.rettop", max_id + 1, 1);
    for (UInt j = 0; j < m; j++)

@@ -48,6 +48,9 @@ typedef struct _Ret {
    UWord        kind, a, b;
    UInt         id;
    HChar*       name;
+   ULong        kept_bytes;     /* what it dominates (pl_dominate.c) */
+   ULong        kept_blocks;
+   Bool         interp;         /* the interpreter's own static data */
 } Ret;
 
 static VgHashTable* rets;       /* Ret, by (kind, a, b) */
@@ -97,7 +100,8 @@ static UInt intern_text ( RKind kind, UWord a, UWord b,
                           const HChar* text )
 {
    UWord w[3] = { kind, a, b };
-   Ret probe = { NULL, pl_hash_words(w, 3), kind, a, b, 0, NULL };
+   Ret probe = { NULL, pl_hash_words(w, 3), kind, a, b, 0, NULL, 0, 0,
+                 False };
    Ret* r = VG_(HT_gen_lookup)(rets, &probe, cmp_ret);
    if (r) return r->id;
    HChar buf[256];
@@ -123,6 +127,22 @@ const HChar* pl_retain_name ( UInt id )
    if (ret_list == NULL || id == 0 || id > VG_(sizeXA)(ret_list))
       return "?";
    return (*(Ret**)VG_(indexXA)(ret_list, id - 1))->name;
+}
+
+Bool pl_retain_retained ( UInt id, /*OUT*/ULong* bytes, /*OUT*/ULong* blocks )
+{
+   *bytes = *blocks = 0;
+   if (ret_list == NULL || id == 0 || id > VG_(sizeXA)(ret_list))
+      return False;
+   const Ret* r = *(Ret**)VG_(indexXA)(ret_list, id - 1);
+   *bytes  = r->kept_bytes;
+   *blocks = r->kept_blocks;
+   return r->interp;
+}
+
+static Ret* ret_of ( UInt id )
+{
+   return *(Ret**)VG_(indexXA)(ret_list, id - 1);
 }
 
 /*------------------------------------------------------------*/
@@ -201,6 +221,27 @@ static void name_anon ( HChar* buf, SizeT sz, UWord a, UWord b )
 /*--- Roots                                                ---*/
 /*------------------------------------------------------------*/
 
+/* Is the root word at A in the interpreter's own static data
+   (_PyRuntime, or the data of the object file that holds it)?  The
+   interpreter's state keeps caches of borrowed pointers there (the type
+   attribute cache: a class attribute's value, a method looked up
+   once), which must not make an object look shared. */
+static Bool interp_static ( Addr a )
+{
+   if (!pl_py.found || a == 0)
+      return False;
+   if (a >= pl_py.runtime && a < pl_py.runtime + pl_py.runtime_size)
+      return True;
+   NSegment const* seg = VG_(am_find_nsegment)(a);
+   NSegment const* rt  = VG_(am_find_nsegment)(pl_py.runtime);
+   if (seg == NULL || rt == NULL || seg->kind != SkFileC
+       || rt->kind != SkFileC)
+      return False;
+   const HChar* f1 = VG_(am_get_filename)(seg);
+   const HChar* f2 = VG_(am_get_filename)(rt);
+   return f1 != NULL && f2 != NULL && VG_(strcmp)(f1, f2) == 0;
+}
+
 static UInt root_retainer ( const PL_Root* r )
 {
    if (r->at == 0)
@@ -216,15 +257,19 @@ static UInt root_retainer ( const PL_Root* r )
          return intern_text(R_Local, frame, r->at, NULL, buf);
       return intern(R_Anon, 0, 0, name_anon);
    }
-   if (pl_py.found && r->at >= pl_py.runtime
-       && r->at < pl_py.runtime + pl_py.runtime_size)
-      return intern(R_CStatic, pl_py.runtime, 0, name_static);
+   UInt id;
    const HChar* sym;
    PtrdiffT off;
-   if (VG_(get_datasym_and_offset)(VG_(current_DiEpoch)(), r->at, &sym,
-                                   &off))
-      return intern(R_CStatic, r->at - off, 0, name_static);
-   return intern(R_Data, seg->start, 0, name_data);
+   if (pl_py.found && r->at >= pl_py.runtime
+       && r->at < pl_py.runtime + pl_py.runtime_size)
+      id = intern(R_CStatic, pl_py.runtime, 0, name_static);
+   else if (VG_(get_datasym_and_offset)(VG_(current_DiEpoch)(), r->at, &sym,
+                                        &off))
+      id = intern(R_CStatic, r->at - off, 0, name_static);
+   else
+      id = intern(R_Data, seg->start, 0, name_data);
+   ret_of(id)->interp = interp_static(r->at);
+   return id;
 }
 
 static void collect_stacks ( void )
@@ -320,6 +365,159 @@ static Bool is_type_object ( Addr tp )
 }
 
 /*------------------------------------------------------------*/
+/*--- Retained sizes                                       ---*/
+/*------------------------------------------------------------*/
+
+/* The graph handed to pl_dominators: node 0 stands for all roots;
+   below it one node per root retainer (a C static, a thread's stack,
+   ...: node = retainer id), which points to the blocks its root words
+   point to; then the reachable blocks (node = BASE + block index) with
+   the references the scan followed between them.  A block two root
+   retainers point to is dominated by neither: it is shared.
+
+   A module global or class attribute retains what its value's object
+   dominates when the keys table holding the value immediately
+   dominates it (no other path leads to the object).  A root retainer
+   retains what its node dominates. */
+static inline Addr obj_addr ( const PL_ScanResult* s, Int i );
+
+static const PL_ScanResult* cur_scan;
+static UChar*               cur_interp_blk;
+
+static void note_interp_block ( Addr interp, void* unused )
+{
+   Int i = pl_scan_find(cur_scan, interp);
+   if (i >= 0) cur_interp_blk[i] = 1;
+}
+
+static void compute_dominators ( PL_ScanResult* s )
+{
+   UInt n_roots = VG_(sizeXA)(s->root_edges);
+   UInt n_ret0  = VG_(sizeXA)(ret_list);
+   /* A block the heap refers to is not held by the interpreter's
+      static data too: that is a borrowed pointer of one of its caches
+      (the edge is left out; the block stays reachable through the
+      heap). */
+   /* 3.10 keeps its interpreter state (and its type cache) in a heap
+      block: that block's edges count as the interpreter's static data. */
+   UChar* interp_blk = VG_(calloc)("pl.retain.interpblk", s->n_blocks + 1, 1);
+   cur_scan = s;
+   cur_interp_blk = interp_blk;
+   (void)pl_py_walk_threads(note_interp_block, NULL, NULL);
+   UChar* from_heap = VG_(calloc)("pl.retain.fromheap", s->n_blocks + 1, 1);
+   for (UInt e = 0; e < s->n_edges; e++)
+      if (s->edge_from[e] != s->edge_to[e] && !interp_blk[s->edge_from[e]])
+         from_heap[s->edge_to[e]] = 1;
+   /* Root edges name their retainers first: that may add ids.  0: the
+      edge is left out. */
+   UInt* rid = VG_(malloc)("pl.retain.rid", (n_roots + 1) * sizeof(UInt));
+   Addr  last_at = 0;
+   Bool  last_interp = False;
+   for (UInt e = 0; e < n_roots; e++) {
+      const PL_RootEdge* re = VG_(indexXA)(s->root_edges, e);
+      if (from_heap[re->to]) {
+         /* Consecutive root words are mostly in one mapping. */
+         if (re->root.at == 0 || VG_PGROUNDDN(re->root.at) != last_at) {
+            last_at = VG_PGROUNDDN(re->root.at);
+            last_interp = interp_static(re->root.at);
+         }
+         if (re->root.at != 0 && last_interp) { rid[e] = 0; continue; }
+      }
+      rid[e] = root_retainer(&re->root);
+   }
+   UInt base = VG_(sizeXA)(ret_list) + 1;
+   UInt n    = base + s->n_blocks;
+   UInt m    = s->n_edges + 2 * n_roots;
+   UInt* from = VG_(malloc)("pl.retain.efrom", (m + 1) * sizeof(UInt));
+   UInt* to   = VG_(malloc)("pl.retain.eto", (m + 1) * sizeof(UInt));
+   UChar* linked = VG_(calloc)("pl.retain.linked", base + 1, 1);
+   UInt k = 0;
+   for (UInt e = 0; e < n_roots; e++) {
+      const PL_RootEdge* re = VG_(indexXA)(s->root_edges, e);
+      if (rid[e] == 0) continue;
+      if (!linked[rid[e]]) {
+         linked[rid[e]] = 1;
+         from[k] = 0; to[k] = rid[e]; k++;
+      }
+      from[k] = rid[e]; to[k] = base + re->to; k++;
+   }
+   for (UInt e = 0; e < s->n_edges; e++) {
+      if (interp_blk[s->edge_from[e]] && from_heap[s->edge_to[e]])
+         continue;
+      from[k] = base + s->edge_from[e];
+      to[k]   = base + s->edge_to[e];
+      k++;
+   }
+   VG_(free)(from_heap);
+   VG_(free)(interp_blk);
+   VG_(free)(linked);
+   VG_(free)(rid);
+   UInt* idom = pl_dominators(n, k, from, to);
+   VG_(free)(from);
+   VG_(free)(to);
+
+   /* Sizes up the tree: a block's dominator was reached before it (every
+      path to it passes there, the scan's first one too), so the scan's
+      order read backwards has every block before its dominator.  A
+      retainer is credited with the Python objects it dominates and the
+      C blocks behind them (a list's item array, a bytearray's buffer),
+      not with the C blocks of the interpreter or a library that no
+      object leads to: ob_bytes/ob_blocks count those behind objects. */
+   s->dom        = VG_(malloc)("pl.retain.dom", (s->n_blocks + 1) * sizeof(Int));
+   s->dom_bytes  = VG_(calloc)("pl.retain.dombytes", s->n_blocks + 1, sizeof(ULong));
+   s->dom_blocks = VG_(calloc)("pl.retain.domblocks", s->n_blocks + 1, sizeof(UInt));
+   ULong* ob_bytes  = VG_(calloc)("pl.retain.obbytes", s->n_blocks + 1, sizeof(ULong));
+   UInt*  ob_blocks = VG_(calloc)("pl.retain.obblocks", s->n_blocks + 1, sizeof(UInt));
+   for (UInt i = 0; i < s->n_blocks; i++) {
+      UInt d = idom[base + i];
+      s->dom[i] = d >= base && d < n ? (Int)(d - base) : -1;
+   }
+   for (Int k2 = (Int)s->n_order - 1; k2 >= 0; k2--) {
+      Int i = s->order[k2];
+      s->dom_bytes[i]  += s->blocks[i]->szB;
+      s->dom_blocks[i] += 1;
+      if (s->obj_off[i] != PL_NO_OBJ && s->py_type[i] != 0) {
+         ob_bytes[i]  = s->dom_bytes[i];
+         ob_blocks[i] = s->dom_blocks[i];
+      }
+      Int d = s->dom[i];
+      if (d >= 0) {
+         s->dom_bytes[d]  += s->dom_bytes[i];
+         s->dom_blocks[d] += s->dom_blocks[i];
+         ob_bytes[d]  += ob_bytes[i];
+         ob_blocks[d] += ob_blocks[i];
+      } else if (idom[base + i] >= 1 && idom[base + i] < base) {
+         Ret* r = ret_of(idom[base + i]);
+         r->kept_bytes  += ob_bytes[i];
+         r->kept_blocks += ob_blocks[i];
+      }
+   }
+   VG_(free)(ob_bytes);
+   VG_(free)(ob_blocks);
+   /* Globals and class attributes: the object in the slot, when only
+      the slot's keys table leads to it. */
+   for (UInt k2 = 0; k2 < s->n_order; k2++) {
+      Int i = s->order[k2];
+      Int d = s->dom[i];
+      UInt id = s->retainer[i];
+      if (d < 0 || id == 0 || id > n_ret0 || s->retainer[d] == id
+          || s->obj_off[i] == PL_NO_OBJ)
+         continue;
+      Ret* r = ret_of(id);
+      if (r->kind != R_Global && r->kind != R_ClassAttr)
+         continue;
+      Addr v = obj_addr(s, i);
+      Slot probe = { NULL, slot_hash(s->blocks[d]->data, v),
+                     s->blocks[d]->data, v, 0, 0, 0 };
+      if (VG_(HT_gen_lookup)(slots, &probe, cmp_slot) == NULL)
+         continue;
+      r->kept_bytes  += s->dom_bytes[i];
+      r->kept_blocks += s->dom_blocks[i];
+   }
+   VG_(free)(idom);
+}
+
+/*------------------------------------------------------------*/
 /*--- Computing retainers                                  ---*/
 /*------------------------------------------------------------*/
 
@@ -405,6 +603,7 @@ void pl_retain_compute ( PL_ScanResult* s )
       }
    }
    s->retainer = ret;
+   compute_dominators(s);
 }
 
 /*------------------------------------------------------------*/

@@ -161,6 +161,33 @@ static void reached ( Int i )
    sc_order[sc_n_order++] = i;
 }
 
+/* The references found while marking, for the dominator tree
+   (pl_retain.c): from a reachable block or a root to a reachable block,
+   by a pointer to its start (or its object). */
+static Bool    sc_want_edges;
+static UInt*   sc_efrom;
+static UInt*   sc_eto;
+static UInt    sc_ne, sc_ecap;
+static XArray* sc_root_edges;
+
+static void add_edge ( Int i )
+{
+   if (scan_src < 0) {
+      PL_RootEdge re = { { scan_cur, scan_cur ? VG_INVALID_THREADID
+                                              : scan_reg_tid }, (UInt)i };
+      VG_(addToXA)(sc_root_edges, &re);
+      return;
+   }
+   if (sc_ne == sc_ecap) {
+      sc_ecap = sc_ecap ? 2 * sc_ecap : 4096;
+      sc_efrom = VG_(realloc)("pl.scan.efrom", sc_efrom, sc_ecap * sizeof(UInt));
+      sc_eto   = VG_(realloc)("pl.scan.eto", sc_eto, sc_ecap * sizeof(UInt));
+   }
+   sc_efrom[sc_ne] = (UInt)scan_src;
+   sc_eto[sc_ne]   = (UInt)i;
+   sc_ne++;
+}
+
 /* Is W inside block I's GC header?  The header holds the GC's list
    links (3.12+ with flag bits in them): every tracked object is on a
    list whose head is in the interpreter's state, so following them
@@ -410,9 +437,16 @@ static void mark_from ( Addr w, Bool prior_def )
    if (UNLIKELY(pl_clo_debug_ptr_size) && sc_blocks[i]->szB == pl_clo_debug_ptr_size)
       debug_pointer(w, i);
    Extra* ex = &sc_extra[i];
+   Addr d = sc_blocks[i]->data;
    if (ex->state == S_Reachable) {
-      if (ex->heur && w == sc_blocks[i]->data)
+      if (ex->heur && w == d)
          ex->heur = 0;           /* reached by its start after all */
+      if (sc_want_edges && prior_def && !in_gc_head(i, w)
+          && !(scan_src_dead && !ex->dead)
+          && (w == d || is_obj_ref(i, w) || stackref_pointer(w, i)
+              || (ex->hook_off && w == d + ex->hook_off)
+              || (ex->text_off && w == d + ex->text_off)))
+         add_edge(i);
       return;
    }
    if (in_gc_head(i, w) || (scan_src_dead && !ex->dead))
@@ -421,7 +455,6 @@ static void mark_from ( Addr w, Bool prior_def )
       and pre-header) is how every Python reference looks: it counts
       as a pointer to the block's start, and so does a `char *` to a
       bytes or str object's text (pl_pyobj_text_offset). */
-   Addr d = sc_blocks[i]->data;
    Bool start = w == d || is_obj_ref(i, w) || stackref_pointer(w, i)
                 || (ex->hook_off && w == d + ex->hook_off)
                 || (ex->text_off && w == d + ex->text_off);
@@ -435,6 +468,8 @@ static void mark_from ( Addr w, Bool prior_def )
       ex->state = S_Reachable;
       ex->heur  = (UChar)heur;
       reached(i);
+      if (sc_want_edges)
+         add_edge(i);
       push(i);              /* rescan: what it points to is now definite */
    } else if (ex->state == S_Unreached) {
       ex->state = S_Possible;
@@ -1075,6 +1110,13 @@ void pl_scan ( /*OUT*/PL_ScanResult* res, ThreadId requester,
    sc_roots    = VG_(newXA)(VG_(malloc), "pl.scan.roots", VG_(free),
                             sizeof(PL_Root));
    scan_src    = -1;
+   sc_want_edges = pl_py.found && pl_retain_wanted();
+   sc_efrom = sc_eto = NULL;
+   sc_ne = sc_ecap = 0;
+   sc_root_edges = sc_want_edges
+                   ? VG_(newXA)(VG_(malloc), "pl.scan.redges", VG_(free),
+                                sizeof(PL_RootEdge))
+                   : NULL;
    /* Blocks may overlap (a metapool's chunks hold other blocks,
       pl_custom.c): the last to start need not end last. */
    sc_lo = sc_n > 0 ? sc_blocks[0]->data : 0;
@@ -1133,6 +1175,16 @@ void pl_scan ( /*OUT*/PL_ScanResult* res, ThreadId requester,
    res->n_order      = sc_n_order;
    res->roots        = sc_roots;
    res->retainer     = NULL;
+   res->edge_from    = sc_efrom;
+   res->edge_to      = sc_eto;
+   res->n_edges      = sc_ne;
+   res->root_edges   = sc_root_edges;
+   res->dom          = NULL;
+   res->dom_bytes    = NULL;
+   res->dom_blocks   = NULL;
+   sc_efrom = sc_eto = NULL;
+   sc_root_edges = NULL;
+   sc_want_edges = False;
    VG_(memset)(res->heur_bytes, 0, sizeof res->heur_bytes);
    VG_(memset)(res->heur_blocks, 0, sizeof res->heur_blocks);
    res->heur = VG_(malloc)("pl.scan.heur", sc_n + 1);
@@ -1192,7 +1244,7 @@ void pl_scan ( /*OUT*/PL_ScanResult* res, ThreadId requester,
    VG_(free)(sc_queue);
    sc_extra = NULL;
    sc_queue = NULL;
-   if (pl_py.found && pl_retain_wanted())
+   if (res->root_edges != NULL)
       pl_retain_compute(res);
 }
 
@@ -1203,6 +1255,12 @@ void pl_scan_free ( PL_ScanResult* res )
    VG_(free)(res->order);
    VG_(deleteXA)(res->roots);
    if (res->retainer) VG_(free)(res->retainer);
+   if (res->edge_from) VG_(free)(res->edge_from);
+   if (res->edge_to) VG_(free)(res->edge_to);
+   if (res->root_edges) VG_(deleteXA)(res->root_edges);
+   if (res->dom) VG_(free)(res->dom);
+   if (res->dom_bytes) VG_(free)(res->dom_bytes);
+   if (res->dom_blocks) VG_(free)(res->dom_blocks);
    if (res->blocks) VG_(free)(res->blocks);
    VG_(free)(res->kind);
    VG_(free)(res->indirect_szB);

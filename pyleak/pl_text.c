@@ -42,6 +42,9 @@ void pl_text_record ( const PL_Record* r, const HChar* headline )
       pl_record_types_text(r, types, sizeof types);
       VG_(umsg)("   Python objects: %s\n", types);
    }
+   if (r->kept_bytes > 0)
+      VG_(umsg)("   keeping alive: %'llu more bytes in %'llu blocks that"
+                " only they hold\n", r->kept_bytes, r->kept_blocks);
    if (r->path) {
       VG_(umsg)("   retained by: ");
       for (Word j = 0; j < VG_(sizeXA)(r->path); j++)
@@ -76,11 +79,13 @@ void pl_text_top_retainers ( const PL_RetTotal* t, UInt m )
                 ? m : pl_clo_top_retainers;
    if (m == 0) return;
    VG_(umsg)("Top retainers of reachable Python objects (%'u of %'u,"
-             " by bytes):\n", shown, m);
+             " by bytes retained; the interpreter's own state last):\n",
+             shown, m);
    for (UInt j = 0; j < shown; j++)
-      VG_(umsg)("   %'llu bytes in %'llu blocks (%'u records): %s\n",
-                t[j].bytes, t[j].blocks, t[j].records,
-                pl_retain_name(t[j].id));
+      VG_(umsg)("   %'llu bytes in %'llu blocks retained (objects: %'llu"
+                " bytes in %'llu blocks, %'u records): %s\n",
+                t[j].kept_bytes, t[j].kept_blocks, t[j].bytes, t[j].blocks,
+                t[j].records, pl_retain_name(t[j].id));
    VG_(umsg)("\n");
 }
 

@@ -106,6 +106,59 @@ for objs, size, how, (function, made_at, called_at), where, path in sites:
                            and r.get("retention_path") == path
                            for r in recs), got)
 
+# What each retainer keeps alive (its retained size: what would be freed
+# if it let go), from the JSON's table of retainers.  The cache: its dict
+# and keys table (sys.getsizeof counts both), its bytes values and the int
+# keys only it holds (not the interpreter's shared small ints).  The
+# listener list: the empty list's block, and every block that subscribe()
+# made and the replay still holds (the item array, the bound methods,
+# their Handler instances and, on 3.11 and 3.12, their values arrays),
+# as tracemalloc measures them.
+fin = [c for c in report.doc["checks"] if c["when"] == "finalize"][0]
+kept = {t["retained_by"]: t for t in fin.get("retainers", [])}
+keys = [k for k in ns["_cache"] if not -5 <= k <= 256]
+sub_bytes, sub_blocks, _ = replay.made_by("subscribe")
+
+
+def range_int_blocks(ks):
+    """The bytes of the blocks of the ints ks (one digit each) as a range
+    makes them: an int's block can be larger than sys.getsizeof says (a
+    whole PyLongObject for a one-digit int)."""
+    import tracemalloc
+    made = [None] * len(ks)
+    it = iter(range(min(ks), max(ks) + 1)) if ks else iter(())
+    line = None
+    tracemalloc.start(1)
+    for j in range(len(ks)):
+        made[j] = next(it); line = sys._getframe().f_lineno  # noqa: E702
+    snap = tracemalloc.take_snapshot()
+    tracemalloc.stop()
+    sizes = [t.size for t in snap.traces
+             if t.traceback[0].filename == __file__
+             and t.traceback[0].lineno == line]
+    # One block per int, all of one size (the loop may add a block of its
+    # own on that line).
+    if len(sizes) < len(ks):
+        return getsizeof(ks)
+    return max(set(sizes), key=sizes.count) * len(ks)
+
+
+expect_kept = [
+    (CACHE, "its dict, keys table, bytes values and int keys",
+     getsizeof([ns["_cache"]]) + getsizeof(cache) + range_int_blocks(keys),
+     2 + len(cache) + len(keys)),
+    (LISTENERS, "its list, item array, bound methods and their Handlers",
+     sys.getsizeof([]) + sub_bytes, 1 + sub_blocks),
+]
+for name, what, size, blocks in expect_kept:
+    t = kept.get(name)
+    got = ("%d bytes %d blocks" % (t["retained_bytes"], t["retained_blocks"])
+           if t else "not in the table")
+    say("%s keeps alive %s" % (name, what),
+        t is not None and t["retained_bytes"] == size
+        and t["retained_blocks"] == blocks,
+        "%s; expected %d bytes %d blocks" % (got, size, blocks))
+
 with open(sys.argv[2]) as f:
     text = [re.sub(r"^==\d+== ?", "", s.rstrip("\n")) for s in f]
 top = [text[i + 1] for i, s in enumerate(text[:-1])
