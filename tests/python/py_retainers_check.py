@@ -109,14 +109,16 @@ for objs, size, how, (function, made_at, called_at), where, path in sites:
 # What each retainer keeps alive (its retained size: what would be freed
 # if it let go), from the JSON's table of retainers.  The cache: its dict
 # and keys table (sys.getsizeof counts both), its bytes values and the int
-# keys only it holds (not the interpreter's shared small ints).  The
+# keys only it holds (not the ints the interpreter caches).  The
 # listener list: the empty list's block, and every block that subscribe()
 # made and the replay still holds (the item array, the bound methods,
 # their Handler instances and, on 3.11 and 3.12, their values arrays),
 # as tracemalloc measures them.
 fin = [c for c in report.doc["checks"] if c["when"] == "finalize"][0]
 kept = {t["retained_by"]: t for t in fin.get("retainers", [])}
-keys = [k for k in ns["_cache"] if not -5 <= k <= 256]
+# (an int the interpreter caches is one object for every use of the value:
+# int(str(k)) gives it back; 3.15 caches more of them)
+keys = [k for k in ns["_cache"] if int(str(k)) is not k]
 sub_bytes, sub_blocks, _ = replay.made_by("subscribe")
 
 
@@ -124,7 +126,11 @@ def range_int_blocks(ks):
     """The bytes of the blocks of the ints ks (one digit each) as a range
     makes them: an int's block can be larger than sys.getsizeof says (a
     whole PyLongObject for a one-digit int)."""
+    import gc
     import tracemalloc
+    if not ks:
+        return 0
+    gc.collect()         # empties the free lists
     made = [None] * len(ks)
     it = iter(range(min(ks), max(ks) + 1)) if ks else iter(())
     line = None
@@ -137,8 +143,8 @@ def range_int_blocks(ks):
              if t.traceback[0].filename == __file__
              and t.traceback[0].lineno == line]
     # One block per int, all of one size (the loop may add a block of its
-    # own on that line).
-    if len(sizes) < len(ks):
+    # own on that line; ints reused from a free list add none).
+    if not sizes:
         return getsizeof(ks)
     return max(set(sizes), key=sizes.count) * len(ks)
 
