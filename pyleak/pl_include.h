@@ -172,6 +172,7 @@ extern PL_LeakCheckMode pl_clo_leak_check;
 extern UInt             pl_clo_show_kinds;     /* set of PL_Kind */
 extern UInt             pl_clo_error_kinds;    /* set of PL_Kind */
 extern const HChar*     pl_clo_json_file;      /* NULL: no JSON */
+extern Bool             pl_clo_json_all;       /* --json-records=all */
 extern UInt             pl_clo_top_retainers;  /* --top-retainers */
 
 /* memcheck's command-line options (pl_mcopts.c). */

@@ -372,13 +372,22 @@ void pl_json_add_check ( PL_When when, const HChar* label,
       }
       VG_(xaprintf)(xa, "]");
    }
+   /* The records of the kinds the run reports (shown or errors), or
+      all of them with --json-records=all: a Python process has tens of
+      thousands of reachable records, which the retainers table and the
+      summary already sum up.  The teardown check's records (what the
+      interpreter's own teardown left, not errors) only with all. */
    VG_(xaprintf)(xa, ",\n   \"records\": [");
+   UInt written = 0;
    for (UInt i = 0; i < n_recs; i++) {
       const PL_Record* r = recs[i];
+      if (!pl_clo_json_all
+          && (!pl_kind_reported(r->kind) || when == PL_WhenTeardown))
+         continue;
       VG_(xaprintf)(xa, "%s\n    {\"kind\": \"%s\", \"bytes\": %llu,"
                     " \"blocks\": %llu, \"indirect_bytes\": %llu,"
                     " \"suppressed\": %s,",
-                    i ? "," : "", pl_kind_name[r->kind], r->bytes,
+                    written++ ? "," : "", pl_kind_name[r->kind], r->bytes,
                     r->blocks,
                     r->kind == PL_KDefinite ? r->indirect_bytes : 0ULL,
                     r->suppressed ? "true" : "false");
@@ -469,6 +478,8 @@ void pl_json_finish ( Int exit_code, Bool exited, Int fatal_sig )
    /* The kinds whose records carry a match key: a baseline reader
       tells "that run reported no such records" from "that run was made
       by a pyleak that wrote no keys" by this member. */
+   VG_(xaprintf)(xa, " \"json_records\": \"%s\",",
+                 pl_clo_json_all ? "all" : "reported");
    VG_(xaprintf)(xa, " \"match_kinds\": [");
    Bool first = True;
    for (Int k = 0; k < PL_NKinds; k++) {

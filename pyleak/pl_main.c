@@ -44,6 +44,7 @@ UInt             pl_clo_error_kinds = PL_KSET(PL_KDefinite)
                                       | PL_KSET(PL_KLeakedRef)
                                       | PL_KSET(PL_KCycle);
 const HChar*     pl_clo_json_file   = NULL;
+Bool             pl_clo_json_all    = False;
 UInt             pl_clo_top_retainers = 10;
 PL_CheckAt       pl_clo_check_at    = PL_AtFinalize;
 UInt             pl_finalize_checks = 0;
@@ -147,6 +148,8 @@ static Bool pl_process_cmd_line_option ( const HChar* arg )
          VG_(fmsg_bad_option)(arg, "expected a number of bytes or a"
                               " percentage (N%%)\n");
    }
+   else if VG_XACT_CLO(arg, "--json-records=reported", pl_clo_json_all, False) {}
+   else if VG_XACT_CLO(arg, "--json-records=all", pl_clo_json_all, True) {}
    else if VG_STR_CLO(arg, "--json-file", pl_clo_json_file) {
       if (pl_clo_json_file[0] == '\0')
          VG_(fmsg_bad_option)(arg, "the file name is empty\n");
@@ -174,6 +177,9 @@ static void pl_print_usage ( void )
 "                                     exit, or both [finalize]\n"
 "    --json-file=<file>               write the results as JSON to <file>;\n"
 "                                     %%p, %%q{ENV} expand as in --log-file\n"
+"    --json-records=reported|all      the JSON's records: those of the kinds\n"
+"                                     shown or counted as errors, or every\n"
+"                                     record (reachable ones too) [reported]\n"
 "    --baseline=<file>                compare the final check with the same\n"
 "                                     check in an earlier run's --json-file:\n"
 "                                     only new or grown records are shown\n"

@@ -473,7 +473,10 @@ sub run_pyleak {
     my $stdout = defined $t->{stdout_filter} ? "$name.stdout.raw" : "$name.stdout.out";
     my $cmd = join_words(
         env_prefix($t, $x), shq($cfg->{valgrind}), '--tool=pyleak',
-        ($t->{json} ? shq("--json-file=$name.json.out") : ()),
+        # Every record, not only the reported kinds': the .json.exp
+        # files list the kinds they are about (json_summary --kinds).
+        ($t->{json} ? (shq("--json-file=$name.json.out"),
+                       '--json-records=all') : ()),
         $x->($t->{vgopts}), client_command($t, $x));
     # exec: a shell left waiting would print "Terminated" into the
     # captured stderr when the client dies of a signal.
