@@ -376,6 +376,13 @@ void pl_leak_check_with ( ThreadId tid, PL_When when, const HChar* label,
       if (p->show_kinds & PL_KSET(gone[i].kind))
          (void)report_record(tid, &gone[i], i + 1, total, p, True, False);
 
+   /* XML (protocol 6): memcheck says first whether any block is left,
+      and then, if none is, neither errors nor a summary. */
+   Bool all_freed = pl_heap.in_use_blocks == 0
+                    && pl_custom_pool_chunks() == 0;
+   if (!teardown)
+      pl_xml_all_freed(all_freed);
+
    /* limited N (monitor): only the N largest printable records, and
       (as in memcheck) the summary counts from the first of them on. */
    UInt first_shown = 0;
@@ -417,6 +424,8 @@ void pl_leak_check_with ( ThreadId tid, PL_When when, const HChar* label,
    }
    pl_records_last_heuristics(t.heur_bytes, t.heur_blocks);
    pl_last_totals = t;
+   if (!teardown && !all_freed)
+      pl_xml_leak_summary(&t, &prev_totals, p->delta);
    if (verbose && full && !p->monitor
        && (p->show_kinds & PL_KSET(PL_KReachablePy)))
       pl_text_top_retainers(rt, n_rt);

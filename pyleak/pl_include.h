@@ -468,6 +468,14 @@ void     pl_match_free ( PL_Match* k );
 /* A shown record, under its HEADLINE (pl_record_headline). */
 void pl_text_record ( const PL_Record* r, const HChar* headline );
 void pl_xml_record ( const PL_Record* r, const HChar* headline );
+/* XML protocol 6's summaries (nothing under older protocols): the heap
+   summary at exit; before a check's errors whether every block was
+   freed; after them the leak summary (T, and the change since PREV in
+   MODE). */
+void pl_xml_heap_summary ( void );
+void pl_xml_all_freed ( Bool all_freed );
+void pl_xml_leak_summary ( const PL_Totals* t, const PL_Totals* prev,
+                           PL_DeltaMode mode );
 /* LEAK SUMMARY of totals T, with the change since PREV in P's delta
    mode, and the hints that follow it. */
 void pl_text_summary ( const PL_Totals* t, const PL_Totals* prev,

@@ -688,6 +688,7 @@ static void pl_fini ( Int exitcode_unused )
    pl_intercept_drain();
    pl_python_fini();
    pl_print_heap_summary();
+   pl_xml_heap_summary();
 
    if (pl_clo_leak_check != PL_LCNo) {
       Bool teardown = pl_finalize_checks > 0
@@ -752,6 +753,11 @@ static void pl_thread_exited ( ThreadId tid )
 
 static void pl_post_clo_init ( void )
 {
+   /* memcheck's rule: with --xml=yes the check at exit is a full one
+      whatever --leak-check says (the XML is for a reader that wants
+      every error), so a command line that gives both means the same. */
+   if (VG_(clo_xml))
+      pl_clo_leak_check = PL_LCFull;
    pl_mc_print_ignored();
    pl_json_init();
    pl_baseline_init();

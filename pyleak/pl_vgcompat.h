@@ -66,4 +66,13 @@
 #  define PL_HAVE_VERIFY_ALIGNMENT_REQUEST 0
 #endif
 
+/* 3.26: the core writes XML protocol 6 for every tool (before, 4; 5
+   only with --track-fds), which adds summaries; memcheck writes, in
+   its variant, <heap_summary> at exit, <all_heap_blocks_freed> at
+   every leak check (before its errors) and <leak_summary> after them
+   (docs/internals/xml-output-protocol6.txt).  A reader of protocol 6
+   reads the totals there, so pyleak writes them under the same
+   protocol, and not under 4, where they do not exist. */
+#define PL_XML_SUMMARIES   PL_VG_AT_LEAST(3,26)
+
 #endif /* __PL_VGCOMPAT_H */
