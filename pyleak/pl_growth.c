@@ -32,8 +32,11 @@
    pointer on a stack or in a register can make the newest leaked block
    look possibly lost or reachable at one checkpoint (pyleak, like
    memcheck, cannot tell an old copy from a live pointer), and that
-   must not break the group's run of growth.  The group is shown with
-   the most serious kind among its blocks. */
+   must not break the group's run of growth.  For the same reason the
+   group is shown with the kind that holds most of its bytes (ties go
+   to the kind first in the summary's order), not with whichever kind
+   one stale word gave its newest block: the objects a leaked reference
+   holds stay "leaked-ref" when the last one looks possibly lost. */
 typedef struct {
    ExeContext* where;
    UInt        py_stack;
@@ -82,9 +85,12 @@ static OSet* entries_of ( PL_Record** recs, UInt n )
          e->py_stack = k.py_stack;
          VG_(OSetGen_Insert)(set, e);
       }
-      if (recs[i]->kind < e->kind)   /* PL_Kind: lost kinds first */
-         e->kind = recs[i]->kind;
       ULong b = pl_record_bytes(recs[i]);
+      e->kind_bytes[recs[i]->kind] += b;
+      PL_Kind rk = recs[i]->kind;
+      if (e->kind_bytes[rk] > e->kind_bytes[e->kind]
+          || (e->kind_bytes[rk] == e->kind_bytes[e->kind] && rk < e->kind))
+         e->kind = rk;
       if (e->rep == NULL || b > pl_record_bytes(e->rep))
          e->rep = recs[i];
       e->bytes  += b;

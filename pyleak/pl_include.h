@@ -537,6 +537,8 @@ typedef struct {
    ULong       bytes, blocks;        /* live now */
    Long        d_bytes, d_blocks;    /* since the previous checkpoint */
    UInt        streak;               /* checkpoints in a row it grew at */
+   ULong       kind_bytes[PL_NKinds];  /* live now, by kind: KIND is the
+                                          one with the most */
    /* Valid during its own checkpoint only (the records are freed at
       its end): its largest record, whose retention path it shows, and
       for a shown entry a record whose py_types are those of all of

@@ -24,6 +24,10 @@
  *                           (PyUnicode_AsUTF8, PyBytes_AS_STRING) in the
  *                           static array lx_text[64], as numpy keeps its
  *                           docstrings (still reachable)
+ *   point_inside(obj)       lx_inside: the static lx_inside points 20
+ *                           bytes into obj's block, never at its start
+ *                           (no reference is taken): the only pointer
+ *                           to a leaked object makes it possibly lost
  *   call(fn, *args, **kw)   lx_call: fn(*args, **kw) via PyObject_Call,
  *                           returns its result
  *   leak_in_thread_nogil(n) lx_leak_bytes(n) with the GIL released
@@ -75,6 +79,7 @@ static PyObject *lx_kept[LX_KEPT_MAX];
 /* volatile: written only, never read by the extension itself */
 static const char *volatile lx_text[LX_TEXT_MAX];
 static int lx_ntext;
+static const char *volatile lx_inside;
 static Py_ssize_t lx_nkept;
 
 struct lx_node {
@@ -360,6 +365,14 @@ lx_clobber_stack(void)
 }
 
 static PyObject *
+leakext_point_inside(PyObject *self, PyObject *arg)
+{
+    (void)self;
+    lx_inside = (const char *)arg + 20;
+    Py_RETURN_NONE;
+}
+
+static PyObject *
 leakext_keep_text(PyObject *self, PyObject *arg)
 {
     if (lx_keep_text(arg) < 0)
@@ -536,6 +549,8 @@ static PyMethodDef leakext_methods[] = {
      "make_dict_leak(n): build a dict of n items and never release it."},
     {"keep", leakext_keep, METH_O,
      "keep(obj): store a new reference in the C static array lx_kept."},
+    {"point_inside", leakext_point_inside, METH_O,
+     "point_inside(obj): the static lx_inside points 20 bytes into obj."},
     {"keep_text", leakext_keep_text, METH_O,
      "keep_text(obj): keep a str's or bytes' text pointer in lx_text."},
     {"call", (PyCFunction)(void (*)(void))leakext_call,
