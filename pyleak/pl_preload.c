@@ -136,24 +136,67 @@ PL_FINALIZE_WRAPPER(NONE)
    sonames stay the archive's, straight to the tool.  The buffer
    belongs to the tool; a thread asks for it on its first free.
    Without one (the tool said no) every free goes to the tool on its
-   own. */
-static __thread PL_FreeBuf* pl_freebuf
-   __attribute__((tls_model("initial-exec")));
-static __thread int pl_freebuf_refused
-   __attribute__((tls_model("initial-exec")));
+   own.
+
+   Each thread finds its buffer through a pthread key, not in __thread
+   storage: a preload with thread-local storage is one more TLS module
+   in every process, which makes glibc's DTV of every thread (a heap
+   block) one 16-byte slot larger than it is without pyleak -- a size
+   memcheck's answer does not have (memcheck's reach_thread_register).
+   A key's value lives in the thread descriptor (for the first 32
+   keys), so a key costs no allocation and no block.  The key is made
+   on the first free; the two functions are weak, so that a process
+   without them (no libc's pthread in scope) frees through the tool. */
+extern int   pthread_key_create ( unsigned* key, void (*dtor)(void*) )
+   __attribute__((weak));
+extern void* pthread_getspecific ( unsigned key ) __attribute__((weak));
+extern int   pthread_setspecific ( unsigned key, const void* v )
+   __attribute__((weak));
+
+enum { KEY_NONE, KEY_MAKING, KEY_READY, KEY_FAILED };
+static int      freebuf_key_state;            /* KEY_*, atomically */
+static unsigned freebuf_key;
+#define REFUSED ((PL_FreeBuf*)1)              /* the tool said no */
+
+static int freebuf_key_ready ( void )
+{
+   int st = __atomic_load_n(&freebuf_key_state, __ATOMIC_ACQUIRE);
+   if (st == KEY_NONE) {
+      int none = KEY_NONE;
+      if (!__atomic_compare_exchange_n(&freebuf_key_state, &none, KEY_MAKING,
+                                       0, __ATOMIC_ACQ_REL,
+                                       __ATOMIC_ACQUIRE))
+         return 0;          /* another thread is making it: not yet */
+      st = pthread_key_create && pthread_getspecific && pthread_setspecific
+           && pthread_key_create(&freebuf_key, 0) == 0
+           ? KEY_READY : KEY_FAILED;
+      __atomic_store_n(&freebuf_key_state, st, __ATOMIC_RELEASE);
+   }
+   return st == KEY_READY;
+}
+
+static PL_FreeBuf* thread_freebuf ( void )
+{
+   if (!freebuf_key_ready())
+      return 0;
+   PL_FreeBuf* b = (PL_FreeBuf*)pthread_getspecific(freebuf_key);
+   if (b == 0) {
+      b = (PL_FreeBuf*)VALGRIND_DO_CLIENT_REQUEST_EXPR(
+         0, VG_USERREQ__PYLEAK_PRIVATE_FREE_BUFFER, 0, 0, 0, 0, 0);
+      if (b == 0)
+         b = REFUSED;
+      (void)pthread_setspecific(freebuf_key, b);
+   }
+   return b == REFUSED ? 0 : b;
+}
 
 static void batched_free ( void* p )
 {
-   PL_FreeBuf* b = pl_freebuf;
+   PL_FreeBuf* b;
    unsigned long n;
    if (p == 0)
       return;
-   if (b == 0 && !pl_freebuf_refused) {
-      b = (PL_FreeBuf*)VALGRIND_DO_CLIENT_REQUEST_EXPR(
-         0, VG_USERREQ__PYLEAK_PRIVATE_FREE_BUFFER, 0, 0, 0, 0, 0);
-      pl_freebuf = b;
-      pl_freebuf_refused = b == 0;
-   }
+   b = thread_freebuf();
    /* No buffer, or one not emptied (never write past it): straight to
       the tool. */
    if (b == 0 || (n = b->count) >= PL_FREEBUF_CAP) {
