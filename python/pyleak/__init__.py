@@ -25,9 +25,10 @@ name is ``pyleak``.
 
 import ctypes
 import gc
+import sys
 
 __all__ = ["running", "leak_check", "count_leaks", "count_leak_blocks",
-           "checkpoint", "repeat"]
+           "checkpoint", "repeat", "clear_caches"]
 
 _KEYS = ("leaked", "dubious", "reachable", "suppressed")
 
@@ -86,18 +87,102 @@ def leak_check(label=None):
 _GROWTH_KEYS = ("bytes", "blocks", "records")
 
 
-def checkpoint(label=None, runs=1):
+def _call(module, *path):
+    """module.path...() if the module is loaded and has it (a cache of a
+    module the program never imported is empty; importing it here would
+    be growth of our own)."""
+    obj = sys.modules.get(module)
+    for name in path:
+        obj = getattr(obj, name, None)
+    if callable(obj):
+        try:
+            obj()
+        except Exception:     # a cache we could not clear stays: no error
+            pass
+
+
+def _clear_abc_caches(classes):
+    for cls in classes:
+        if not isinstance(cls, type):
+            continue
+        for c in [cls] + type.__subclasses__(cls):
+            clear = getattr(c, "_abc_caches_clear", None)
+            if clear is not None:
+                try:
+                    clear()
+                except Exception:
+                    pass
+
+
+def clear_caches():
+    """Empty the bounded caches the interpreter and the standard library
+    fill as a side effect of running code, as CPython's refleak hunter
+    (regrtest -R) does before each run: what they keep is not the
+    program's growth, but it is new at every run when the names or
+    patterns are (a getattr() of a name built at run time stays in the
+    type attribute cache, a pattern in re's cache).  Caches only: no
+    registry, filter or setting is changed.  checkpoint() calls it."""
+    # Warnings shown "once" per site are remembered per module, and
+    # forgotten whenever a filter changes (pytest changes them per test).
+    for mod in list(sys.modules.values()):
+        if getattr(mod, "__warningregistry__", None) is not None:
+            try:
+                del mod.__warningregistry__
+            except (AttributeError, TypeError):
+                pass
+    for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
+        if stream is not None:
+            try:
+                stream.flush()
+            except Exception:
+                pass
+    _call("re", "purge")
+    _call("_strptime", "_regex_cache", "clear")
+    _call("urllib.parse", "clear_cache")
+    _call("linecache", "clearcache")
+    _call("filecmp", "_cache", "clear")
+    _call("struct", "_clearcache")
+    _call("fractions", "_hash_algorithm", "cache_clear")
+    _call("inspect", "_shadowed_dict_from_weakref_mro_tuple", "cache_clear")
+    _call("inspect", "_filesbymodname", "clear")
+    _call("inspect", "modulesbyfile", "clear")
+    _call("importlib.metadata", "FastPath", "__new__", "cache_clear")
+    typing = sys.modules.get("typing")
+    if typing is not None:
+        for f in list(getattr(typing, "_cleanups", ())):
+            try:
+                f()
+            except Exception:
+                pass
+        _clear_abc_caches(vars(typing).values())
+    cabc = sys.modules.get("collections.abc")
+    if cabc is not None:
+        _clear_abc_caches(getattr(cabc, a, None)
+                          for a in getattr(cabc, "__all__", ()))
+    # Last, as the calls above may fill it again: the type attribute
+    # cache (and on 3.13+ the specializer's and JIT's caches).
+    clear = getattr(sys, "_clear_internal_caches", None) or \
+        getattr(sys, "_clear_type_cache", None)
+    if clear is not None:
+        clear()
+
+
+def checkpoint(label=None, runs=1, clear=True):
     """Take a checkpoint: compare what is live with the previous
-    checkpoint, by kind and stack (after a full garbage collection), and
-    show the records that grew at each of the last RUNS checkpoints (1: since the previous one; 0:
-    show nothing, only remember).  Returns what was shown, as
-    {"bytes": .., "blocks": .., "records": ..} (growth; all 0 when not
-    under pyleak, and at the first checkpoint)."""
+    checkpoint, by kind and stack (after emptying the interpreter's
+    caches, see clear_caches(), unless CLEAR is false, and a full
+    garbage collection), and show the records that grew at each of the
+    last RUNS checkpoints (1: since the previous one; 0: show nothing,
+    only remember).  Returns what was shown, as {"bytes": ..,
+    "blocks": .., "records": ..} (growth; all 0 when not under pyleak,
+    and at the first checkpoint)."""
     if not isinstance(runs, int) or runs < 0:
         raise ValueError("runs must be an int >= 0")
     if _checkpoint is None:
         return dict.fromkeys(_GROWTH_KEYS, 0)
-    # A full collection first, as regrtest -R does: cyclic garbage is
+    if clear:
+        clear_caches()
+    # A full collection then, as regrtest -R does: cyclic garbage is
     # not growth, and it empties CPython's free lists, whose blocks
     # would otherwise look like objects kept alive.
     gc.collect()
