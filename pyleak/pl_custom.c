@@ -94,7 +94,7 @@ static void misuse_done ( ThreadId tid, const HChar* req, const HChar* what,
       return;
    }
    VG_(umsg)("pyleak: %s: %#lx is %s; %s\n", req, a, what, done);
-   VG_(get_and_pp_StackTrace)(tid, VG_(clo_backtrace_size));
+   VG_(get_and_pp_StackTrace)(tid, pl_num_callers());
    VG_(umsg)("\n");
 }
 

@@ -101,10 +101,16 @@ IRSB*     pl_newref_instrument ( IRSB* bb, const VexGuestLayout* layout );
 /* All live blocks a leak check considers, sorted by address; *n gets
    the count.  The caller frees the array with VG_(free). */
 PL_Block** pl_shadow_sorted ( UInt* n );
-/* The allocation stack of thread TID now (pl_unwind.c).  TO_EVAL: the
-   allocation has a Python stack, end at the innermost eval-loop frame;
-   DEPTH: that Python stack's hint byte (pl_pystack_capture), or NULL. */
-ExeContext* pl_unwind ( ThreadId tid, Bool to_eval, UChar* depth );
+/* The allocation stack of thread TID now (pl_unwind.c).  N_EVAL: the
+   allocation has a Python stack of that many runs of frames (groups),
+   end at the N_EVAL-th eval-loop frame, the one that runs the outermost
+   (0: no Python stack); DEPTH: that Python stack's hint byte
+   (pl_pystack_capture), or NULL. */
+ExeContext* pl_unwind ( ThreadId tid, UInt n_eval, UChar* depth );
+/* After the options: keeps --num-callers and raises the core's limit
+   for the stacks that go through a call back into Python. */
+void pl_unwind_init ( void );
+UInt pl_num_callers ( void );     /* --num-callers as given */
 
 /*------------------------------------------------------------*/
 /*--- Intercept                                            ---*/
@@ -481,8 +487,16 @@ void pl_xml_leak_summary ( const PL_Totals* t, const PL_Totals* prev,
 void pl_text_summary ( const PL_Totals* t, const PL_Totals* prev,
                        const PL_CheckParams* p );
 void pl_text_top_retainers ( const PL_RetTotal* t, UInt m );
-/* Print the Python stack with id ID (nothing for 0). */
-void pl_pp_pystack ( UInt id );
+/* A block's native stack WHERE and Python stack PY_STACK as one, in
+   the order the program ran, as a string into BUF: 'n' the next native
+   frame, 'p' the next Python frame, '-' a native frame left out
+   (pl_records.c).  BUF needs 2 * PL_STACK_ORDER_MAX + 1 bytes. */
+#define PL_STACK_ORDER_MAX 512
+void pl_stack_order ( ExeContext* where, UInt py_stack, HChar* buf,
+                      SizeT sz );
+/* Print a block's native stack WHERE and Python stack PY_STACK as one
+   (pl_text.c). */
+void pl_pp_stacks ( ExeContext* where, UInt py_stack );
 /* What a record counts for in the summary: its own bytes and blocks,
    and those of the group it folds in (leaked-ref, cycle). */
 ULong pl_record_bytes ( const PL_Record* r );

@@ -253,6 +253,14 @@ static void put_stacks ( XArray* xa, ExeContext* where, UInt py_stack )
    for (UInt j = 0; ps && j < ps->n; j++)
       put_py_frame(xa, j, &ps->frames[j]);
    VG_(xaprintf)(xa, "]");
+   if (ps) {
+      /* The two as one stack (pl_stack_order): 'n' the next native
+         frame, 'p' the next Python frame, '-' a native frame the
+         report leaves out. */
+      static HChar order[2 * PL_STACK_ORDER_MAX + 1];
+      pl_stack_order(where, py_stack, order, sizeof order);
+      VG_(xaprintf)(xa, ", \"stack_order\": \"%s\"", order);
+   }
 }
 
 /* The next element of "checks", up to its "teardown" member: the

@@ -758,6 +758,7 @@ static void pl_post_clo_init ( void )
       every error), so a command line that gives both means the same. */
    if (VG_(clo_xml))
       pl_clo_leak_check = PL_LCFull;
+   pl_unwind_init();
    pl_mc_print_ignored();
    pl_json_init();
    pl_baseline_init();

@@ -51,6 +51,7 @@ static const PL_PyLayout layout_310 = {
    .ts_frame = 24, .ts_cframe = -1, .cf_frame = -1,
    .fr_code = 32, .fr_prev = 24, .fr_lasti = 96, .fr_instr = -1,
    .fr_owner = -1, .owner_generator = -1, .owner_cstack = -1,
+   .fr_is_entry = -1,
    .co_firstlineno = 40, .co_filename = 104, .co_name = 112,
    .co_qualname = -1, .co_linetable = 120, .co_code = 48,
    .co_code_adaptive = -1, .co_firsttraceable = -1,
@@ -74,6 +75,7 @@ static const PL_PyLayout layout_311 = {
    .ts_frame = -1, .ts_cframe = 56, .cf_frame = 8,
    .fr_code = 32, .fr_prev = 48, .fr_lasti = -1, .fr_instr = 56,
    .fr_owner = 69, .owner_generator = 1, .owner_cstack = -1,
+   .fr_is_entry = 68,
    .co_firstlineno = 72, .co_filename = 112, .co_name = 120,
    .co_qualname = 128, .co_linetable = 136, .co_code = -1,
    .co_code_adaptive = 184, .co_firsttraceable = 168,
@@ -96,6 +98,7 @@ static const PL_PyLayout layout_312 = {
    .ts_frame = -1, .ts_cframe = 56, .cf_frame = 0,
    .fr_code = 0, .fr_prev = 8, .fr_lasti = -1, .fr_instr = 56,
    .fr_owner = 70, .owner_generator = 1, .owner_cstack = 3,
+   .fr_is_entry = -1,
    .co_firstlineno = 68, .co_filename = 112, .co_name = 120,
    .co_qualname = 128, .co_linetable = 136, .co_code = -1,
    .co_code_adaptive = 192, .co_firsttraceable = 176,
@@ -118,6 +121,7 @@ static const PL_PyLayout layout_313 = {
    .ts_frame = 72, .ts_cframe = -1, .cf_frame = -1,
    .fr_code = 0, .fr_prev = 8, .fr_lasti = -1, .fr_instr = 56,
    .fr_owner = 70, .owner_generator = 1, .owner_cstack = 3,
+   .fr_is_entry = -1,
    .co_firstlineno = 68, .co_filename = 112, .co_name = 120,
    .co_qualname = 128, .co_linetable = 136, .co_code = -1,
    .co_code_adaptive = 200, .co_firsttraceable = 184,
@@ -141,6 +145,7 @@ static const PL_PyLayout layout_313 = {
    .ts_next = 8, .ts_frame = 72, .ts_cframe = -1, .cf_frame = -1,      \
    .fr_code = 0, .fr_prev = 8, .fr_lasti = -1, .fr_instr = 56,         \
    .fr_owner = 74, .owner_generator = 1, .owner_cstack = 3,            \
+   .fr_is_entry = -1,                                                  \
    .co_firstlineno = 68, .co_filename = 112, .co_name = 120,           \
    .co_qualname = 128, .co_linetable = 136, .co_code = -1,             \
    .co_code_adaptive = 208, .co_firsttraceable = 192,                  \

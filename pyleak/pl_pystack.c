@@ -80,7 +80,16 @@ static UInt stack_id ( const PL_PyFrame* fr, UInt n )
    PL_PyStack* tmp = VG_(malloc)("pl.pystack.tmp", sz);
    VG_(memset)(tmp, 0, sz);              /* dedup compares padding too */
    tmp->n = n;
-   for (UInt i = 0; i < n; i++) tmp->frames[i] = fr[i];
+   tmp->groups = 0;
+   for (UInt i = 0; i < n; i++)
+      if (fr[i].entry || i == n - 1)
+         tmp->groups++;
+   for (UInt i = 0; i < n; i++) {       /* by field: not fr's padding */
+      tmp->frames[i].file  = fr[i].file;
+      tmp->frames[i].func  = fr[i].func;
+      tmp->frames[i].line  = fr[i].line;
+      tmp->frames[i].entry = fr[i].entry;
+   }
    const PL_PyStack* s = VG_(allocEltDedupPA)(stack_pool, sz, tmp);
    VG_(free)(tmp);
    IdNode* node = VG_(HT_lookup)(id_of_stack, (UWord)s);
@@ -298,8 +307,11 @@ static Addr find_tstate ( ThreadId tid )
    return tstate_cache[tid];
 }
 
-/* Long, not Int: the cache compares keys word by word, so no padding. */
+/* Long, not Int: the cache compares keys word by word, so no padding.
+   A code object is 8-aligned: the low bit of CODE is PL_PyFrame's
+   ENTRY (the frame began a call of the evaluation loop). */
 typedef struct { Addr code; Long off; } FrameKey;
+#define KEY_ENTRY  ((Addr)1)
 
 /* How many bytes from its start a frame's and a code object's fields
    that the walk reads reach: each frame and each code object is
@@ -319,6 +331,7 @@ static void compute_spans ( const PL_PyLayout* L )
    REACH(frame_span, L->fr_lasti, 4);
    REACH(frame_span, L->fr_instr, 8);
    REACH(frame_span, L->fr_owner, 1);
+   REACH(frame_span, L->fr_is_entry, 1);
    REACH(code_span, L->ob_type, 8);
    REACH(code_span, L->co_firsttraceable, 4);
 #  undef REACH
@@ -365,7 +378,9 @@ static UInt walk ( Addr ts, FrameKey* keys, UInt max )
       } else {                                      /* 3.11+ */
          UChar owner = FIELD8(f, L->fr_owner);
          if (L->owner_cstack >= 0 && owner == L->owner_cstack) {
-            keep = False;                           /* shim frame */
+            keep = False;                           /* shim frame: */
+            if (n > 0)                 /* the frame after it began a */
+               keys[n - 1].code |= KEY_ENTRY;        /* call (3.12+) */
          } else if (!pl_readable(code, code_span)
                     || (pl_py.code_type
                         && FIELD64(code, L->ob_type) != pl_py.code_type)) {
@@ -388,6 +403,8 @@ static UInt walk ( Addr ts, FrameKey* keys, UInt max )
       if (keep) {
          keys[n].code = code;
          keys[n].off  = off;
+         if (L->fr_is_entry >= 0 && FIELD8(f, L->fr_is_entry))   /* 3.11 */
+            keys[n].code |= KEY_ENTRY;
          n++;
       }
       f = prev;
@@ -471,10 +488,12 @@ static UInt decode ( const FrameKey* keys, UInt n )
    UInt m = 0;
    for (UInt i = 0; i < n; i++) {
       CodeInfo ci;
-      if (!code_info(keys[i].code, &ci)) continue;
-      fr[m].file = ci.file;
-      fr[m].func = ci.func;
-      fr[m].line = code_line(keys[i].code, &ci, keys[i].off);
+      Addr code = keys[i].code & ~KEY_ENTRY;
+      if (!code_info(code, &ci)) continue;
+      fr[m].file  = ci.file;
+      fr[m].func  = ci.func;
+      fr[m].line  = code_line(code, &ci, keys[i].off);
+      fr[m].entry = (keys[i].code & KEY_ENTRY) != 0;
       m++;
    }
    return m ? stack_id(fr, m) : 0;

@@ -455,6 +455,11 @@ static void examine ( const DebugInfo* di )
          pl_py.cold_lo = cold.sym.st_value + bias;
          pl_py.cold_hi = pl_py.cold_lo + cold.sym.st_size;
       }
+      /* No symbol table to say (a stripped interpreter whose debug
+         file is not installed; Valgrind may still name its functions
+         from the compressed .gnu_debugdata): the cold part, if any,
+         is learned by name, frame by frame (pl_py_in_eval_named). */
+      pl_py.cold_by_name = !cold.def && pl_elf_section(&f, ".symtab") == NULL;
    }
    /* What the preload calls before the finalize-time check. */
    pl_py.fn_is_initialized = SYM_ADDR(S_IsInitialized);
@@ -501,7 +506,7 @@ void pl_python_poll ( void )
    debug info, which is slow, and reports ask about the same addresses
    again and again. */
 typedef struct { Addr ip; Bool yes; } NameAnswer;
-#define N_NAME_ANSWERS 512
+#define N_NAME_ANSWERS 4096
 static Bool answer_by_name ( NameAnswer* seen, Addr ip,
                              Bool (*test)(const HChar* fn) )
 {

@@ -75,6 +75,9 @@ typedef struct {
    Int    fr_owner;            /* 3.11+: owner byte, else -1 */
    Int    owner_generator;     /* FRAME_OWNED_BY_GENERATOR, or -1 */
    Int    owner_cstack;        /* FRAME_OWNED_BY_CSTACK (shim), or -1 */
+   Int    fr_is_entry;         /* 3.11: the bool set on the frame an
+                                  evaluation-loop call began with (3.12+
+                                  mark that with a shim frame), or -1 */
 
    /* Code objects */
    Int    co_firstlineno;      /* int */
@@ -148,6 +151,8 @@ typedef struct {
    Addr         eval_lo, eval_hi;   /* _PyEval_EvalFrameDefault */
    Addr         cold_lo, cold_hi;   /* its cold part, split off by the
                                        compiler (.symtab only), or 0 */
+   Bool         cold_by_name;       /* no symbol table said where it
+                                       is: it is learned by name */
    Addr         fn_is_initialized;  /* Py_IsInitialized, or 0 */
    Addr         fn_gc_is_enabled;   /* PyGC_IsEnabled, or 0 */
    Addr         fn_gc_collect;      /* PyGC_Collect, or 0 */
@@ -275,12 +280,21 @@ typedef struct {
    const HChar* file;          /* interned */
    const HChar* func;          /* interned; qualified name on 3.11+ */
    Int          line;          /* -1 when unknown */
+   /* The outermost frame of its evaluation-loop call: what called it
+      was C (an extension's callback, a slot, the import system), and
+      the next frame runs in an outer call of the loop.  Known on
+      3.11+; on 3.10, where every frame has a call of its own, never
+      set (the stack is one run of Python code). */
+   Bool         entry;
 } PL_PyFrame;
 
 /* A deduplicated Python stack, innermost frame first.  Equal stacks
    are the same pointer. */
 typedef struct {
    UInt       n;
+   UInt       groups;         /* runs of frames, one per call of the
+                                 evaluation loop (see ENTRY): 1 + how
+                                 often C called back into Python */
    PL_PyFrame frames[0];
 } PL_PyStack;
 

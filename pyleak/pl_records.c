@@ -679,3 +679,111 @@ HChar* pl_match_word ( const PL_Match* k, UInt i )
    return *(HChar**)VG_(indexXA)(k->words, i);
 }
 
+
+/*------------------------------------------------------------*/
+/*--- One stack: native and Python frames in order         ---*/
+/*------------------------------------------------------------*/
+
+typedef struct { UInt n; Addr ips[PL_STACK_ORDER_MAX]; } OrderIps;
+
+static void order_ip ( UInt i, DiEpoch ep, Addr ip, void* opaque )
+{
+   OrderIps* l = opaque;
+   if (l->n < PL_STACK_ORDER_MAX)
+      l->ips[l->n++] = ip;
+}
+
+static Bool interpreter_code ( Addr ip )
+{
+   return ip >= pl_py.text_lo && ip < pl_py.text_hi;
+}
+
+static void put_c ( HChar* buf, SizeT sz, SizeT* k, HChar c )
+{
+   if (*k + 1 < sz)
+      buf[(*k)++] = c;
+}
+
+/* A Python run from frame P: one 'p' per frame up to the frame that
+   began its call of the evaluation loop.  Returns the next run's. */
+static UInt put_run ( const PL_PyStack* s, UInt p, HChar* buf, SizeT sz,
+                      SizeT* k )
+{
+   while (p < s->n) {
+      put_c(buf, sz, k, 'p');
+      if (s->frames[p++].entry)
+         break;
+   }
+   return p;
+}
+
+/* The two stacks of a block as one, innermost first, in the order the
+   program ran, as a string into BUF: 'n' the next native frame, 'p'
+   the next Python frame, '-' a native frame left out.  The native
+   frames down to the evaluation loop that ran the innermost Python
+   frames, those frames, then the native frames that called that loop
+   (the extension function that called back) and the Python frames of
+   the loop they ran in, and so on.  Native frames between two runs of
+   Python frames that are all the interpreter's own (a class's
+   __init__, an import, a comparison slot: the interpreter calling
+   itself) are left out, as the native stack below the outermost run
+   is, and, as the core does, frames below main.  Python frames the
+   native stack does not reach (it ends at --num-callers frames) come
+   after it.  Text and JSON read this; it is the one place that
+   decides the order. */
+void pl_stack_order ( ExeContext* where, UInt py_stack, HChar* buf,
+                      SizeT sz )
+{
+   const PL_PyStack* s = pl_pystack_get(py_stack);
+   DiEpoch  ep = VG_(current_DiEpoch)();
+   OrderIps l;
+   SizeT    k = 0;
+   l.n = 0;
+   VG_(apply_ExeContext)(order_ip, &l, where);
+   UInt shown = l.n;
+   if (!VG_(clo_show_below_main))
+      for (UInt i = l.n; i-- > 0; ) {
+         Vg_FnNameKind kind = VG_(get_fnname_kind_from_IP)(ep, l.ips[i]);
+         if (kind == Vg_FnNameMain || kind == Vg_FnNameBelowMain)
+            shown = i + 1;
+         if (kind == Vg_FnNameMain)
+            break;
+      }
+   UInt p = 0;
+   UInt i = 0;
+   while (i < shown && !(s && p >= s->n)) {
+      put_c(buf, sz, &k, 'n');
+      if (s && pl_py_in_eval_named(l.ips[i])) {
+         p = put_run(s, p, buf, sz, &k);
+         /* The native frames up to the loop that runs the next run are
+            left out if all are the interpreter's (also where the stack
+            ends first): that run follows at once. */
+         while (p < s->n) {
+            UInt j = i + 1;
+            Bool foreign = False;
+            while (j < shown && !pl_py_in_eval_named(l.ips[j])) {
+               foreign |= !interpreter_code(l.ips[j]);
+               j++;
+            }
+            if (foreign)
+               break;
+            for (UInt m = i + 1; m <= j && m < shown; m++)
+               put_c(buf, sz, &k, '-');
+            if (j >= shown) {          /* the rest follows the stack */
+               i = shown - 1;
+               break;
+            }
+            i = j;
+            p = put_run(s, p, buf, sz, &k);
+         }
+      }
+      i++;
+   }
+   /* Past the outermost run, the interpreter's own frames. */
+   for (; i < l.n; i++)
+      put_c(buf, sz, &k, '-');
+   while (s && p < s->n)
+      p = put_run(s, p, buf, sz, &k);
+   if (sz > 0)
+      buf[k] = '\0';
+}

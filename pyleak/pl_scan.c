@@ -239,8 +239,7 @@ static void debug_pointer ( Addr w, Int i )
       VG_(umsg)("   in the %lu-byte block at %#lx (+%lu, %s), allocated\n",
                 sc_blocks[from]->szB, sc_blocks[from]->data,
                 (Addr)scan_cur - sc_blocks[from]->data, tn);
-      pl_pp_pystack(sc_blocks[from]->py_stack);
-      VG_(pp_ExeContext)(sc_blocks[from]->where);
+      pl_pp_stacks(sc_blocks[from]->where, sc_blocks[from]->py_stack);
    }
 }
 
@@ -1306,8 +1305,7 @@ static void describe_location ( Addr loc )
       VG_(umsg)("   holding a Python '%s' object at %#lx\n", tn,
                 b->data + off);
    }
-   pl_pp_pystack(b->py_stack);
-   VG_(pp_ExeContext)(b->where);
+   pl_pp_stacks(b->where, b->py_stack);
 }
 
 static void search_hit ( Addr w )

@@ -30,13 +30,24 @@ void pl_shadow_init ( void )
 }
 
 /* The native stack of an allocation made while Python code runs ends
-   at the innermost evaluation-loop frame (kept, so that the report
-   shows where Python took over): below it, the native stack is the
-   interpreter calling itself, which the Python stack says better.
-   See pl_unwind.c for how stacks are found. */
+   at the evaluation-loop frame that runs the outermost Python frames
+   (kept, so that the report shows where Python took over): below it,
+   the native stack is the interpreter calling itself, which the Python
+   stack says better.  Where C called back into Python (a callback, a
+   slot, an import) the Python stack is several runs of frames, each
+   run by its own call of the loop, and the native stack goes through
+   the innermost call back to the loop that runs the code that made
+   it: the C code between the two (the extension function that called
+   back) is in it, and the report prints both stacks as one
+   (pl_records.c, pl_stack_order).  Only the innermost: each further
+   level would cost every allocation under it (an import, a class's
+   __init__) a dozen more frames to unwind.  See pl_unwind.c for how
+   stacks are found. */
 static ExeContext* native_stack ( ThreadId tid, UInt py_stack, UChar* depth )
 {
-   return pl_unwind(tid, py_stack != 0, py_stack ? depth : NULL);
+   const PL_PyStack* s = pl_pystack_get(py_stack);
+   UInt n_eval = s == NULL ? 0 : s->groups > 2 ? 2 : s->groups;
+   return pl_unwind(tid, n_eval, s ? depth : NULL);
 }
 
 /* The block each thread allocated last (see pl_shadow_renew). */

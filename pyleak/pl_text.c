@@ -52,24 +52,68 @@ void pl_text_record ( const PL_Record* r, const HChar* headline )
                    *(HChar**)VG_(indexXA)(r->path, j));
       VG_(umsg)("\n");
    }
-   pl_pp_pystack(r->py_stack);
-   VG_(pp_ExeContext)(r->where);
+   pl_pp_stacks(r->where, r->py_stack);
 }
 
 
-/* The Python stack of a record, innermost first, in the words of a
-   Python traceback so that editors and terminals link the lines. */
-void pl_pp_pystack ( UInt id )
+/* A native frame, with the frames the compiler inlined into it, as the
+   core prints them ("at" for the innermost line of the stack). */
+static void pp_native ( DiEpoch ep, Addr ip, Bool* first )
 {
-   const PL_PyStack* s = pl_pystack_get(id);
-   if (s == NULL) return;
-   for (UInt i = 0; i < s->n; i++) {
-      const PL_PyFrame* f = &s->frames[i];
-      if (f->line >= 0)
-         VG_(umsg)("   File \"%s\", line %d, in %s\n", f->file, f->line,
-                   f->func);
-      else
-         VG_(umsg)("   File \"%s\", in %s\n", f->file, f->func);
+   InlIPCursor* iipc = VG_(new_IIPC)(ep, ip);
+   do {
+      VG_(umsg)("   %s %s\n", *first ? "at" : "by",
+                VG_(describe_IP)(ep, ip, iipc));
+      *first = False;
+   } while (VG_(next_IIPC)(iipc));
+   VG_(delete_IIPC)(iipc);
+}
+
+/* A Python frame in the words of a Python traceback, so that editors
+   and terminals link the lines. */
+static void pp_python ( const PL_PyFrame* f )
+{
+   if (f->line >= 0)
+      VG_(umsg)("   File \"%s\", line %d, in %s\n", f->file, f->line,
+                f->func);
+   else
+      VG_(umsg)("   File \"%s\", in %s\n", f->file, f->func);
+}
+
+typedef struct { UInt n; Addr ips[PL_STACK_ORDER_MAX]; } IpList;
+
+static void collect_ip ( UInt i, DiEpoch ep, Addr ip, void* opaque )
+{
+   IpList* l = opaque;
+   if (l->n < PL_STACK_ORDER_MAX)
+      l->ips[l->n++] = ip;
+}
+
+/* A block's two stacks as one, in the order pl_stack_order gives.
+   Without a Python stack, or in XML, the core prints the native stack
+   as memcheck's. */
+void pl_pp_stacks ( ExeContext* where, UInt py_stack )
+{
+   const PL_PyStack* s = pl_pystack_get(py_stack);
+   if (s == NULL || VG_(clo_xml)) {
+      VG_(pp_ExeContext)(where);
+      return;
+   }
+   HChar   order[2 * PL_STACK_ORDER_MAX + 1];
+   IpList  l;
+   DiEpoch ep = VG_(current_DiEpoch)();
+   l.n = 0;
+   VG_(apply_ExeContext)(collect_ip, &l, where);
+   pl_stack_order(where, py_stack, order, sizeof order);
+   Bool first = True;
+   UInt n = 0, p = 0;
+   for (const HChar* c = order; *c; c++) {
+      if (*c == 'n' && n < l.n)
+         pp_native(ep, l.ips[n], &first);
+      if (*c == 'p' && p < s->n)
+         pp_python(&s->frames[p++]);
+      if (*c != 'p')
+         n++;
    }
 }
 
@@ -215,8 +259,7 @@ static void growth_entry ( const PL_GrowthRec* e )
                    *(HChar**)VG_(indexXA)(e->rep->path, j));
       VG_(umsg)("\n");
    }
-   pl_pp_pystack(e->py_stack);
-   VG_(pp_ExeContext)(e->where);
+   pl_pp_stacks(e->where, e->py_stack);
    VG_(umsg)("\n");
 }
 

@@ -30,8 +30,8 @@
 
    Stacks end where the unwinder ended them: at --num-callers frames,
    where it could go no further (remembered as a frame size of 0), or,
-   for allocations made by Python code, at the innermost evaluation-
-   loop frame (see pl_shadow.c). */
+   for allocations made by Python code, at the evaluation-loop frame
+   that runs the outermost Python frames (see pl_shadow.c). */
 
 #include "pub_tool_basics.h"
 #include "pub_tool_debuginfo.h"
@@ -44,7 +44,12 @@
 #include "pl_python.h"
 
 #define PL_UNWIND_MAX   500          /* the core's --num-callers limit */
-#define PL_FAST_FRAMES  16           /* longer stacks: always unwound */
+#define PL_FAST_FRAMES  32           /* longer stacks: always unwound */
+/* Where C called Python back, how many frames past --num-callers the
+   stack may go to reach the loop that runs the caller's Python code
+   (the interpreter's call protocol alone is up to 8 frames deep in a
+   debug build, then comes the C code that called back). */
+#define PL_CALLBACK_FRAMES 16
 
 /*------------------------------------------------------------*/
 /*--- Frame sizes                                          ---*/
@@ -179,14 +184,24 @@ static void learn ( const Addr* ips, const Addr* sps, UInt n, Bool ended,
 /*--- The walk                                             ---*/
 /*------------------------------------------------------------*/
 
+/* An eval-loop frame.  Where the loop's cold part is only known by
+   name (pl_python.c), a frame in the interpreter's code is asked by
+   name too (remembered per IP): otherwise the first stack through a
+   part of it not yet seen would go past the loop and differ from the
+   next ones through the same call site, and their blocks would be two
+   records (and a checkpoint would see two groups). */
 static inline Bool in_eval ( Addr ip )
 {
-   return pl_py_in_eval(ip);
+   if (pl_py_in_eval(ip))
+      return True;
+   return pl_py.cold_by_name && ip >= pl_py.text_lo && ip < pl_py.text_hi
+          && pl_py_in_eval_named(ip);
 }
 
-/* Walk at most MAX frames with the frame sizes; stop after an
-   eval-loop frame if TO_EVAL.  The chain's ExeContext, or NULL. */
-static ExeContext* walk ( ThreadId tid, UInt max, Bool to_eval )
+/* Walk at most MAX frames with the frame sizes; stop after the
+   N_EVAL-th eval-loop frame (0: do not).  The chain's ExeContext, or
+   NULL. */
+static ExeContext* walk ( ThreadId tid, UInt max, UInt n_eval )
 {
    Addr ips[PL_FAST_FRAMES];
    UInt offs[PL_FAST_FRAMES];
@@ -207,20 +222,40 @@ static ExeContext* walk ( ThreadId tid, UInt max, Bool to_eval )
       ips[n]  = *(const Addr*)(sp - sizeof(Addr)) - 1;
       offs[n] = (UInt)(sp - sp0);
       n++;
-      if (to_eval && in_eval(ips[n - 1]))
+      if (n_eval && in_eval(ips[n - 1]) && --n_eval == 0)
          break;
    }
    return chain_find(ips, offs, n);
 }
 
-ExeContext* pl_unwind ( ThreadId tid, Bool to_eval, UChar* depth )
+/* --num-callers as the user gave it: the depth of every stack but the
+   deeper ones above, for which the core's own limit (the longest
+   ExeContext it keeps) is raised at start-up. */
+static UInt num_callers = 12;
+
+void pl_unwind_init ( void )
 {
-   UInt k = VG_(clo_backtrace_size);
+   num_callers = VG_(clo_backtrace_size);
+   VG_(clo_backtrace_size) = num_callers + PL_CALLBACK_FRAMES < PL_UNWIND_MAX
+                             ? num_callers + PL_CALLBACK_FRAMES
+                             : PL_UNWIND_MAX;
+}
+
+UInt pl_num_callers ( void )
+{
+   return num_callers;
+}
+
+ExeContext* pl_unwind ( ThreadId tid, UInt n_eval, UChar* depth )
+{
+   UInt k = n_eval >= 2 ? VG_(clo_backtrace_size) : num_callers;
    if (UNLIKELY(chains == NULL))
       chains = VG_(calloc)("pl.unwind.chains", N_CHAINS, sizeof(Chain));
-   to_eval = to_eval && pl_py.eval_lo != 0;
+   if (pl_py.eval_lo == 0)
+      n_eval = 0;
+   Bool to_eval = n_eval > 0;
 
-   ExeContext* ec = walk(tid, k, to_eval);
+   ExeContext* ec = walk(tid, k, n_eval);
    if (ec)
       return ec;
 
@@ -231,9 +266,10 @@ ExeContext* pl_unwind ( ThreadId tid, Bool to_eval, UChar* depth )
    if (max > k) max = k;
    for (;;) {
       UInt n = VG_(get_StackTrace)(tid, ips, max, sps, NULL, 0);
+      UInt left = n_eval;
       if (to_eval)
          for (UInt i = 1; i < n; i++)
-            if (in_eval(ips[i])) {
+            if (in_eval(ips[i]) && --left == 0) {
                if (depth && i > *depth) *depth = (UChar)(i < 255 ? i : 255);
                ec = VG_(make_ExeContext_from_StackTrace)(ips, i + 1);
                learn(ips, sps, i + 1, False, ec);
