@@ -356,18 +356,34 @@ static Addr top_frame ( Addr ts )
    return f;
 }
 
-/* Collect (code, offset) for up to MAX frames of TSTATE; returns n. */
+/* A stack deeper than --py-depth keeps its innermost frames and its
+   outermost ones (the entry function a report is grouped by), with one
+   elision frame between, within the same number of frames.  Walking
+   to the outermost costs one read per frame of the whole chain, up to
+   this many frames (twice Python's default recursion limit). */
+#define PL_PY_OUTER      8
+#define PL_PY_WALK_MAX   2000
+#define KEY_ELIDED_CODE  ((Addr)0)     /* the elision frame's key */
+
+/* Collect (code, offset) for TSTATE's frames, at most MAX; returns n. */
 static UInt walk ( Addr ts, FrameKey* keys, UInt max )
 {
    const PL_PyLayout* L = pl_py.lay;
    if (UNLIKELY(spans_for != L)) compute_spans(L);
    Addr f = top_frame(ts);
 
+   /* Past MAX frames, the last OUTER ones go round RING. */
+   UInt outer = max >= 4 * PL_PY_OUTER ? PL_PY_OUTER : max / 4;
+   FrameKey ring[PL_PY_OUTER];
+   UInt rn = 0;                     /* frames that went to the ring */
+   FrameKey* last = NULL;           /* the latest frame kept */
+
    UInt n = 0;
    /* A real chain skips at most one shim frame per kept
       one; the bound also ends a chain that loops. */
-   UInt limit = 2 * max + 16;
-   for (UInt guard = 0; f && n < max && guard < limit; guard++) {
+   UInt limit = outer ? 2 * PL_PY_WALK_MAX : 2 * max + 16;
+   for (UInt guard = 0; f && guard < limit; guard++) {
+      if (n == max && outer == 0) break;
       if (!pl_readable(f, frame_span)) break;
       Addr code = pl_stackref_obj(L, FIELD64(f, L->fr_code));
       Addr prev = FIELD64(f, L->fr_prev);
@@ -379,8 +395,8 @@ static UInt walk ( Addr ts, FrameKey* keys, UInt max )
          UChar owner = FIELD8(f, L->fr_owner);
          if (L->owner_cstack >= 0 && owner == L->owner_cstack) {
             keep = False;                           /* shim frame: */
-            if (n > 0)                 /* the frame after it began a */
-               keys[n - 1].code |= KEY_ENTRY;        /* call (3.12+) */
+            if (last)                  /* the frame after it began a */
+               last->code |= KEY_ENTRY;              /* call (3.12+) */
          } else if (!pl_readable(code, code_span)
                     || (pl_py.code_type
                         && FIELD64(code, L->ob_type) != pl_py.code_type)) {
@@ -401,15 +417,33 @@ static UInt walk ( Addr ts, FrameKey* keys, UInt max )
          }
       }
       if (keep) {
-         keys[n].code = code;
-         keys[n].off  = off;
+         FrameKey* k = n < max ? &keys[n++] : &ring[rn++ % outer];
+         k->code = code;
+         k->off  = off;
          if (L->fr_is_entry >= 0 && FIELD8(f, L->fr_is_entry))   /* 3.11 */
-            keys[n].code |= KEY_ENTRY;
-         n++;
+            k->code |= KEY_ENTRY;
+         last = k;
       }
       f = prev;
    }
-   return n;
+   if (rn == 0)
+      return n;
+
+   /* Deeper than MAX: the innermost MAX - OUTER - 1, the elision frame,
+      the outermost OUTER (from the end of KEYS when the ring has fewer
+      than OUTER). */
+   UInt total = max + rn;
+   UInt inner = max - outer - 1;
+   FrameKey tail[PL_PY_OUTER];
+   for (UInt t = 0; t < outer; t++) {
+      UInt i = total - outer + t;             /* in the whole sequence */
+      tail[t] = i < max ? keys[i] : ring[(i - max) % outer];
+   }
+   keys[inner].code = KEY_ELIDED_CODE;
+   keys[inner].off  = (Long)(total - inner - outer);     /* how many */
+   for (UInt t = 0; t < outer; t++)
+      keys[inner + 1 + t] = tail[t];
+   return inner + 1 + outer;
 }
 
 /*------------------------------------------------------------*/
@@ -489,6 +523,15 @@ static UInt decode ( const FrameKey* keys, UInt n )
    for (UInt i = 0; i < n; i++) {
       CodeInfo ci;
       Addr code = keys[i].code & ~KEY_ENTRY;
+      if (code == KEY_ELIDED_CODE) {
+         /* Not how many: one record for every depth of a recursion. */
+         fr[m].file  = intern("...");
+         fr[m].func  = fr[m].file;
+         fr[m].line  = -1;
+         fr[m].entry = False;
+         m++;
+         continue;
+      }
       if (!code_info(code, &ci)) continue;
       fr[m].file  = ci.file;
       fr[m].func  = ci.func;

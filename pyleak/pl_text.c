@@ -73,7 +73,11 @@ static void pp_native ( DiEpoch ep, Addr ip, Bool* first )
    and terminals link the lines. */
 static void pp_python ( const PL_PyFrame* f )
 {
-   if (f->line >= 0)
+   if (f->line < 0 && VG_(strcmp)(f->file, "...") == 0
+       && VG_(strcmp)(f->func, "...") == 0)
+      VG_(umsg)("   ... (more Python frames: the stack is deeper than"
+                " --py-depth=%u)\n", pl_clo_py_depth);
+   else if (f->line >= 0)
       VG_(umsg)("   File \"%s\", line %d, in %s\n", f->file, f->line,
                 f->func);
    else
