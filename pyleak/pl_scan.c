@@ -33,6 +33,7 @@
    words; an uninitialised local in a live frame can still hold one. */
 
 #include "pub_tool_basics.h"
+#include "pub_tool_libcproc.h"
 #include "pub_tool_aspacehl.h"
 #include "pub_tool_aspacemgr.h"
 #include "pub_tool_debuginfo.h"
@@ -164,7 +165,8 @@ static void reached ( Int i )
 /* The references found while marking, for the dominator tree
    (pl_retain.c): from a reachable block or a root to a reachable block,
    by a pointer to its start (or its object). */
-static Bool    sc_want_edges;
+static Bool    sc_want_edges;     /* for the dominators */
+static Bool    sc_want_ret;       /* the retainers of reachable objects */
 static UInt*   sc_efrom;
 static UInt*   sc_eto;
 static UInt    sc_ne, sc_ecap;
@@ -595,6 +597,35 @@ static void scan_live ( Addr lo, Addr hi, Bool prior_def, Int leader,
    released), not references, except the link to the next free object
    (a tuple's first item, a MemoryError's dict slot, ...).  So from a
    dead object only pointers to other dead objects are followed. */
+/* A dict's version tag (ma_version_tag; 3.14+ _ma_watcher_tag, the
+   word after ma_used) is a counter, not a reference: 3.12+ step it by
+   4096 at every mutation of any dict, so after some tens of thousands
+   of mutations its values are multiples of 4096 in the range of heap
+   addresses, and one that falls inside a leaked block would make it
+   "possibly lost" (memcheck, reading it as an ordinary word, can be
+   fooled the same way).  The offset of that word in block I, or 0 when
+   I is not a dict. */
+#define PY_TPFLAGS_DICT_SUBCLASS (1UL << 29)
+static SizeT dict_version_word ( Int i )
+{
+   Addr tp = sc_type[i];
+   if (tp == 0 || !pl_py.found || pl_py.dict_type == 0)
+      return 0;
+   if (tp != pl_py.dict_type) {
+      static Addr  last_tp;
+      static Bool  last_is_dict;
+      if (tp != last_tp) {
+         ULong flags = 0;
+         last_is_dict = pl_rd64(tp + pl_py.lay->tp_flags, &flags)
+                        && (flags & PY_TPFLAGS_DICT_SUBCLASS);
+         last_tp = tp;
+      }
+      if (!last_is_dict)
+         return 0;
+   }
+   return sc_extra[i].obj_off + pl_py.lay->ob_type + 16;
+}
+
 static void scan_block ( Int i, Bool prior_def, Int leader )
 {
    const PL_Block* b  = sc_blocks[i];
@@ -611,9 +642,16 @@ static void scan_block ( Int i, Bool prior_def, Int leader )
       end = ex->obj_off + pl_py.lay->co_code_adaptive;
    if (ex->obj_off != NO_OBJ && ex->gc) {
       SizeT head = ex->obj_off - 16;
+      SizeT ver  = dict_version_word(i);
       scan_range(b->data, head, prior_def, leader);
-      scan_range(b->data + ex->obj_off, end - ex->obj_off, prior_def,
-                 leader);
+      if (ver != 0 && ver + 8 <= end) {
+         scan_range(b->data + ex->obj_off, ver - ex->obj_off, prior_def,
+                    leader);
+         scan_range(b->data + ver + 8, end - ver - 8, prior_def, leader);
+      } else {
+         scan_range(b->data + ex->obj_off, end - ex->obj_off, prior_def,
+                    leader);
+      }
    } else if (ex->has_dead) {
       scan_live(b->data, b->data + end, prior_def, leader, False);
    } else {
@@ -1109,7 +1147,8 @@ void pl_scan ( /*OUT*/PL_ScanResult* res, ThreadId requester,
    sc_roots    = VG_(newXA)(VG_(malloc), "pl.scan.roots", VG_(free),
                             sizeof(PL_Root));
    scan_src    = -1;
-   sc_want_edges = pl_py.found && pl_retain_wanted();
+   sc_want_ret   = pl_py.found && pl_retain_wanted();
+   sc_want_edges = sc_want_ret && pl_dominators_wanted();
    sc_efrom = sc_eto = NULL;
    sc_ne = sc_ecap = 0;
    sc_root_edges = sc_want_edges
@@ -1243,8 +1282,11 @@ void pl_scan ( /*OUT*/PL_ScanResult* res, ThreadId requester,
    VG_(free)(sc_queue);
    sc_extra = NULL;
    sc_queue = NULL;
-   if (res->root_edges != NULL)
+   if (sc_want_ret) {
+      UInt t0 = VG_(read_millisecond_timer)();
       pl_retain_compute(res);
+      pl_check_ms.retain += VG_(read_millisecond_timer)() - t0;
+   }
 }
 
 void pl_scan_free ( PL_ScanResult* res )

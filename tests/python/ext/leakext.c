@@ -372,6 +372,37 @@ leakext_point_inside(PyObject *self, PyObject *arg)
     Py_RETURN_NONE;
 }
 
+/* version_word_leak(): mallocs 8192 bytes and forgets them, and returns
+   a new empty dict whose version tag (the word after ma_used: 3.10-3.13
+   ma_version_tag, 3.14+ _ma_watcher_tag, a counter) holds the
+   4096-aligned address inside that block, as a dict's counter can by
+   chance (its low 12 bits, the watcher bits, stay 0).  The block has no
+   pointer to it: definitely lost.  The caller must not modify the dict
+   (a mutation writes a new version). */
+LX_NOINLINE static void *
+lx_leak_8k(void)
+{
+    void *volatile p = malloc(8192);
+    if (p != NULL)
+        memset((void *)p, 0, 8192);
+    return (void *)p;
+}
+
+static PyObject *
+leakext_version_word_leak(PyObject *self, PyObject *noargs)
+{
+    (void)self; (void)noargs;
+    PyObject *d = PyDict_New();
+    char *p = lx_leak_8k();
+    if (d == NULL || p == NULL)
+        return d;
+    uintptr_t v = ((uintptr_t)p + 4095) & ~(uintptr_t)4095;
+    memcpy((char *)&((PyDictObject *)d)->ma_used + sizeof(Py_ssize_t),
+           &v, sizeof v);
+    p = NULL;
+    return d;
+}
+
 static PyObject *
 leakext_keep_text(PyObject *self, PyObject *arg)
 {
@@ -551,6 +582,9 @@ static PyMethodDef leakext_methods[] = {
      "keep(obj): store a new reference in the C static array lx_kept."},
     {"point_inside", leakext_point_inside, METH_O,
      "point_inside(obj): the static lx_inside points 20 bytes into obj."},
+    {"version_word_leak", leakext_version_word_leak, METH_NOARGS,
+     "version_word_leak(): leak 8 KB; a new dict whose version word "
+     "holds an address inside them."},
     {"keep_text", leakext_keep_text, METH_O,
      "keep_text(obj): keep a str's or bytes' text pointer in lx_text."},
     {"call", (PyCFunction)(void (*)(void))leakext_call,
