@@ -22,6 +22,7 @@
 #include "pub_tool_execontext.h"
 #include "pub_tool_libcbase.h"
 #include "pub_tool_libcprint.h"
+#include "pub_tool_libcproc.h"
 #include "pub_tool_mallocfree.h"
 #include "pub_tool_options.h"
 #include "pub_tool_oset.h"
@@ -50,6 +51,7 @@ static UInt   n_checkpoints;
 
 PL_Growth pl_last_growth;
 Bool      pl_checkpoint_showing;
+Bool      pl_checkpoint_running;
 
 static Word cmp_gkey ( const void* key, const void* elem )
 {
@@ -122,8 +124,11 @@ void pl_checkpoint ( ThreadId tid, const HChar* label, UInt min_runs )
 {
    PL_Record** recs;
    UInt        n;
+   UInt        t_start = VG_(read_millisecond_timer)();
    pl_checkpoint_showing = min_runs > 0 && prev != NULL;
+   pl_checkpoint_running = True;
    OSet* rset = pl_records_now(tid, pl_clo_heuristics, &recs, &n, NULL);
+   pl_checkpoint_running = False;
    pl_checkpoint_showing = False;
    OSet* cur  = entries_of(recs, n);
    n_checkpoints++;
@@ -170,9 +175,12 @@ void pl_checkpoint ( ThreadId tid, const HChar* label, UInt min_runs )
             pl_last_growth.records++;
          }
       VG_(ssort)(shown, n_shown, sizeof(GEntry*), cmp_growth);
-      for (UInt i = 0; i < n_shown; i++)
+      for (UInt i = 0; i < n_shown; i++) {
          shown[i]->merged = VG_(calloc)("pl.growth.merged", 1,
                                         sizeof(PL_Record));
+         if (shown[i]->rep)                 /* its retention path */
+            pl_record_fill_path((PL_Record*)shown[i]->rep);
+      }
       merge_types(cur, recs, n);
    }
 
@@ -201,4 +209,5 @@ void pl_checkpoint ( ThreadId tid, const HChar* label, UInt min_runs )
    if (prev_label) VG_(free)(prev_label);
    prev = cur;
    prev_label = label ? VG_(strdup)("pl.growth.label", label) : NULL;
+   pl_check_times_print("checkpoint", t_start);
 }

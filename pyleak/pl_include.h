@@ -288,6 +288,7 @@ void pl_retain_compute ( PL_ScanResult* s );
    counted as errors (they are keyed by retainer), or a JSON file?
    Otherwise the check skips naming them. */
 Bool pl_retain_wanted ( void );
+Bool pl_dominators_wanted ( void );
 /* "module __main__ global '_cache'" */
 const HChar* pl_retain_name ( UInt id );
 /* The path from block I's retainer to it: element strings into PATH
@@ -459,6 +460,15 @@ UInt pl_retainer_totals ( PL_Record** recs, UInt n,
 /* The heuristics' figures of the last pl_records_now. */
 void pl_records_last_heuristics ( /*OUT*/ULong* bytes, /*OUT*/ULong* blocks );
 
+/* Where the last check's time went, in milliseconds (printed with -v:
+   pl_check_times_print, from the check's start T_START). */
+typedef struct { UInt scan, retain, records, blocks; } PL_CheckTimes;
+extern PL_CheckTimes pl_check_ms;
+void pl_check_times_print ( const HChar* what, UInt t_start );
+/* A checkpoint's records have no retention path until asked: R's, from
+   the checkpoint's scan (kept until pl_records_free). */
+void pl_record_fill_path ( PL_Record* r );
+
 /* A record's match key, the words a baseline compares by: Python
    frames as "module:function", native function names down to where
    the Python stack takes over. */
@@ -571,6 +581,10 @@ void pl_checkpoint ( ThreadId tid, const HChar* label, UInt min_runs );
 /* True during a checkpoint that shows growth (its scan needs the
    retainers of reachable objects). */
 extern Bool pl_checkpoint_showing;
+/* True while a checkpoint's records are built: it needs neither the
+   dominators nor the retention path of every record (pl_retain.c,
+   pl_records.c). */
+extern Bool pl_checkpoint_running;
 void pl_text_checkpoint ( const HChar* label, UInt n_checkpoints,
                           UInt min_runs, Bool have_prev,
                           const HChar* prev_label, ULong live_bytes,

@@ -20,6 +20,7 @@
 #include "pub_tool_libcassert.h"
 #include "pub_tool_libcbase.h"
 #include "pub_tool_libcprint.h"
+#include "pub_tool_libcproc.h"
 #include "pub_tool_mallocfree.h"
 #include "pub_tool_options.h"
 #include "pub_tool_oset.h"
@@ -514,8 +515,9 @@ static OSet* build_records ( const PL_ScanResult* s,
    VG_(free)(rec_of);
    /* The retention path of a reachable object's record: its first
       object's (the others' differ at most in the part below the
-      retainer). */
-   for (UInt i = 0; i < *n; i++) {
+      retainer).  A checkpoint shows few records: it asks for theirs
+      (pl_record_fill_path). */
+   for (UInt i = 0; i < *n && !pl_checkpoint_running; i++) {
       r = (*arr)[i];
       if (r->retainer == 0) continue;
       r->path = VG_(newXA)(VG_(malloc), "pl.report.path", VG_(free),
@@ -586,20 +588,59 @@ void pl_records_last_heuristics ( /*OUT*/ULong* bytes, /*OUT*/ULong* blocks )
    VG_(memcpy)(blocks, last_heur_blocks, sizeof last_heur_blocks);
 }
 
+/* A checkpoint's scan, kept until its records are freed. */
+static PL_ScanResult kept_scan;
+static Bool          have_kept_scan;
+
 OSet* pl_records_now ( ThreadId requester, UInt heuristics,
                        /*OUT*/PL_Record*** recs, /*OUT*/UInt* n,
                        /*OUT*/PL_BlockList* blocks )
 {
    PL_ScanResult scan;
    pl_check_seq++;
+   VG_(memset)(&pl_check_ms, 0, sizeof pl_check_ms);
+   UInt t0 = VG_(read_millisecond_timer)();
    pl_intercept_drain();
    pl_supp_add_memcheck_entries();     /* files added while running */
    pl_scan(&scan, requester, heuristics);
+   UInt t1 = VG_(read_millisecond_timer)();
+   pl_check_ms.scan = t1 - t0 - pl_check_ms.retain;
    VG_(memcpy)(last_heur_bytes, scan.heur_bytes, sizeof last_heur_bytes);
    VG_(memcpy)(last_heur_blocks, scan.heur_blocks, sizeof last_heur_blocks);
    OSet* set = build_records(&scan, recs, n, blocks);
-   pl_scan_free(&scan);
+   pl_check_ms.blocks  = scan.n_blocks;
+   if (pl_checkpoint_running) {
+      kept_scan = scan;                 /* for pl_record_fill_path */
+      have_kept_scan = True;
+   } else {
+      pl_scan_free(&scan);
+   }
+   pl_check_ms.records = VG_(read_millisecond_timer)() - t1;
    return set;
+}
+
+void pl_record_fill_path ( PL_Record* r )
+{
+   if (r->retainer == 0 || r->path != NULL || !have_kept_scan)
+      return;
+   r->path = VG_(newXA)(VG_(malloc), "pl.report.path", VG_(free),
+                        sizeof(HChar*));
+   pl_retain_path(&kept_scan, r->first, r->path);
+}
+
+PL_CheckTimes pl_check_ms;
+
+void pl_check_times_print ( const HChar* what, UInt t_start )
+{
+   if (VG_(clo_verbosity) < 2)
+      return;
+   UInt total = VG_(read_millisecond_timer)() - t_start;
+   VG_(umsg)("pyleak: %s %u: %'u blocks, %u ms: scan %u, retainers %u,"
+             " records %u, report %u\n", what, pl_check_seq,
+             pl_check_ms.blocks, total, pl_check_ms.scan, pl_check_ms.retain,
+             pl_check_ms.records,
+             total - pl_check_ms.scan - pl_check_ms.retain
+                   - pl_check_ms.records);
 }
 
 void pl_records_free ( OSet* set, PL_Record** recs, UInt n )
@@ -613,6 +654,10 @@ void pl_records_free ( OSet* set, PL_Record** recs, UInt n )
       }
    }
    pl_retain_release();
+   if (have_kept_scan) {
+      pl_scan_free(&kept_scan);
+      have_kept_scan = False;
+   }
    VG_(free)(recs);
    VG_(OSetGen_Destroy)(set);
 }

@@ -528,11 +528,20 @@ static inline Addr obj_addr ( const PL_ScanResult* s, Int i )
 
 Bool pl_retain_wanted ( void )
 {
-   /* A checkpoint that shows growth names the retainer of growing
-      reachable objects whatever --show-leak-kinds says: growth of
-      every kind is shown. */
-   return pl_kind_reported(PL_KReachablePy) || pl_clo_json_file != NULL
-          || pl_checkpoint_showing;
+   /* A checkpoint names the retainer of growing reachable objects
+      whatever --show-leak-kinds says (growth of every kind is shown),
+      and only when it shows growth: one that only remembers (repeat()'s
+      warm-up and intermediate ones) reports nothing. */
+   if (pl_checkpoint_running)
+      return pl_checkpoint_showing;
+   return pl_kind_reported(PL_KReachablePy) || pl_clo_json_file != NULL;
+}
+
+/* What each retainer keeps alive (the dominator tree) is a leak
+   check's figure; a checkpoint shows growth, not retained sizes. */
+Bool pl_dominators_wanted ( void )
+{
+   return pl_retain_wanted() && !pl_checkpoint_running;
 }
 
 void pl_retain_compute ( PL_ScanResult* s )
@@ -603,7 +612,8 @@ void pl_retain_compute ( PL_ScanResult* s )
       }
    }
    s->retainer = ret;
-   compute_dominators(s);
+   if (s->root_edges != NULL)
+      compute_dominators(s);
 }
 
 /*------------------------------------------------------------*/
