@@ -1,4 +1,4 @@
-# Recursion deeper than --py-depth: the innermost frames are kept.
+# Recursion deeper than --py-depth: innermost and outermost frames kept.
 from lx import leakext
 
 
