@@ -19,6 +19,7 @@
 #include "pub_tool_libcassert.h"
 #include "pub_tool_libcbase.h"
 #include "pub_tool_libcprint.h"
+#include "pub_tool_libcproc.h"
 #include "pub_tool_mallocfree.h"
 #include "pub_tool_options.h"
 #include "pub_tool_oset.h"
@@ -331,6 +332,7 @@ void pl_leak_check_with ( ThreadId tid, PL_When when, const HChar* label,
 {
    PL_Record**   recs;
    UInt          n;
+   UInt          t_start = VG_(read_millisecond_timer)();
    /* At exit the thread that ended the process is pl_exit_tid, not
       TID (the core's convention passes 1). */
    Bool at_end = when == PL_WhenExit || when == PL_WhenTeardown;
@@ -459,4 +461,5 @@ void pl_leak_check_with ( ThreadId tid, PL_When when, const HChar* label,
    pl_json_add_check(when, label, &t, recs, n, rt, n_rt);
    VG_(free)(rt);
    pl_records_free(set, recs, n);
+   pl_check_times_print("leak check", t_start);
 }
