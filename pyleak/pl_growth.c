@@ -106,6 +106,14 @@ static OSet* entries_of ( PL_Record** recs, UInt n )
    or by retainer). */
 static void merge_types ( OSet* cur, PL_Record** recs, UInt n )
 {
+   /* A checkpoint's records have no types until asked: those of the
+      shown groups. */
+   for (UInt i = 0; i < n; i++) {
+      GKey k = { recs[i]->where, recs[i]->py_stack };
+      GEntry* e = VG_(OSetGen_Lookup)(cur, &k);
+      recs[i]->want_types = e != NULL && e->merged != NULL;
+   }
+   pl_records_fill_types();
    for (UInt i = 0; i < n; i++) {
       if (recs[i]->py_types == NULL) continue;
       GKey k = { recs[i]->where, recs[i]->py_stack };

@@ -408,6 +408,8 @@ struct _PL_Record {
    ULong       kept_blocks;
    UInt        dom_active;    /* scratch of build_records */
    Bool        suppressed;
+   Bool        want_types;    /* a checkpoint asks for its py_types
+                                 (pl_records_fill_types) */
    Int         first;         /* its first block (scan index) */
    UInt        nr;            /* its place among the check's records */
    XArray*     path;          /* reachable-python: of HChar*, the
@@ -468,6 +470,8 @@ void pl_check_times_print ( const HChar* what, UInt t_start );
 /* A checkpoint's records have no retention path until asked: R's, from
    the checkpoint's scan (kept until pl_records_free). */
 void pl_record_fill_path ( PL_Record* r );
+/* The same for py_types, of the records whose WANT_TYPES is set. */
+void pl_records_fill_types ( void );
 
 /* A record's match key, the words a baseline compares by: Python
    frames as "module:function", native function names down to where

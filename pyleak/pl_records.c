@@ -432,6 +432,13 @@ static void add_kept ( const PL_ScanResult* s, PL_Record** rec_of )
       if (rec_of[i] != NULL) rec_of[i]->dom_active = 0;
 }
 
+/* A checkpoint's scan and the record of each of its blocks, kept until
+   its records are freed: a checkpoint shows few groups, and asks for
+   their retention paths and object types afterwards. */
+static PL_ScanResult kept_scan;
+static Bool          have_kept_scan;
+static PL_Record**   kept_rec_of;
+
 static OSet* build_records ( const PL_ScanResult* s,
                              /*OUT*/PL_Record*** arr, /*OUT*/UInt* n,
                              PL_BlockList* bl )
@@ -476,7 +483,7 @@ static OSet* build_records ( const PL_ScanResult* s,
       }
       r->bytes += b->szB;
       r->blocks++;
-      if (s->py_type && s->py_type[i])
+      if (s->py_type && s->py_type[i] && !pl_checkpoint_running)
          add_type(r, s->py_type[i]);
       if (s->kind[i] == PL_KDefinite)
          r->indirect_bytes += s->indirect_szB[i];
@@ -492,7 +499,8 @@ static OSet* build_records ( const PL_ScanResult* s,
       if (s->kind[i] == PL_KCycle) {
          r->bytes += s->blocks[i]->szB;
          r->blocks++;
-         if (s->py_type[i]) add_type(r, s->py_type[i]);
+         if (s->py_type[i] && !pl_checkpoint_running)
+            add_type(r, s->py_type[i]);
       } else {
          r->indirect_bytes += s->blocks[i]->szB;
          r->indirect_blocks++;
@@ -512,7 +520,10 @@ static OSet* build_records ( const PL_ScanResult* s,
       (*arr)[i]->nr = i;
    if (bl)
       list_blocks(s, rec_of, bl);
-   VG_(free)(rec_of);
+   if (pl_checkpoint_running)
+      kept_rec_of = rec_of;             /* for pl_records_fill_types */
+   else
+      VG_(free)(rec_of);
    /* The retention path of a reachable object's record: its first
       object's (the others' differ at most in the part below the
       retainer).  A checkpoint shows few records: it asks for theirs
@@ -588,10 +599,6 @@ void pl_records_last_heuristics ( /*OUT*/ULong* bytes, /*OUT*/ULong* blocks )
    VG_(memcpy)(blocks, last_heur_blocks, sizeof last_heur_blocks);
 }
 
-/* A checkpoint's scan, kept until its records are freed. */
-static PL_ScanResult kept_scan;
-static Bool          have_kept_scan;
-
 OSet* pl_records_now ( ThreadId requester, UInt heuristics,
                        /*OUT*/PL_Record*** recs, /*OUT*/UInt* n,
                        /*OUT*/PL_BlockList* blocks )
@@ -617,6 +624,23 @@ OSet* pl_records_now ( ThreadId requester, UInt heuristics,
    }
    pl_check_ms.records = VG_(read_millisecond_timer)() - t1;
    return set;
+}
+
+void pl_records_fill_types ( void )
+{
+   if (!have_kept_scan || kept_rec_of == NULL || kept_scan.py_type == NULL)
+      return;
+   const PL_ScanResult* s = &kept_scan;
+   for (UInt i = 0; i < s->n_blocks; i++) {
+      if (s->py_type[i] == 0)
+         continue;
+      /* A folded block (a cycle's member) counts in its leader's. */
+      PL_Record* r = kept_rec_of[i];
+      if (r == NULL && s->leader[i] >= 0 && s->kind[i] == PL_KCycle)
+         r = kept_rec_of[s->leader[i]];
+      if (r != NULL && r->want_types)
+         add_type(r, s->py_type[i]);
+   }
 }
 
 void pl_record_fill_path ( PL_Record* r )
@@ -657,6 +681,10 @@ void pl_records_free ( OSet* set, PL_Record** recs, UInt n )
    if (have_kept_scan) {
       pl_scan_free(&kept_scan);
       have_kept_scan = False;
+   }
+   if (kept_rec_of) {
+      VG_(free)(kept_rec_of);
+      kept_rec_of = NULL;
    }
    VG_(free)(recs);
    VG_(OSetGen_Destroy)(set);
