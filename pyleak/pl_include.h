@@ -504,10 +504,12 @@ void pl_text_top_retainers ( const PL_RetTotal* t, UInt m );
 /* A block's native stack WHERE and Python stack PY_STACK as one, in
    the order the program ran, as a string into BUF: 'n' the next native
    frame, 'p' the next Python frame, '-' a native frame left out
-   (pl_records.c).  BUF needs 2 * PL_STACK_ORDER_MAX + 1 bytes. */
-#define PL_STACK_ORDER_MAX 512
+   (pl_records.c).  BUF needs 2 * PL_MAX_IPS + 1 bytes. */
+#define PL_MAX_IPS 512       /* native frames a report reads of a stack */
 void pl_stack_order ( ExeContext* where, UInt py_stack, HChar* buf,
                       SizeT sz );
+/* The IPs of EC into IPS (at most PL_MAX_IPS); returns how many. */
+UInt pl_ec_ips ( ExeContext* ec, Addr* ips );
 /* Print a block's native stack WHERE and Python stack PY_STACK as one
    (pl_text.c). */
 void pl_pp_stacks ( ExeContext* where, UInt py_stack );

@@ -257,7 +257,7 @@ static void put_stacks ( XArray* xa, ExeContext* where, UInt py_stack )
       /* The two as one stack (pl_stack_order): 'n' the next native
          frame, 'p' the next Python frame, '-' a native frame the
          report leaves out. */
-      static HChar order[2 * PL_STACK_ORDER_MAX + 1];
+      static HChar order[2 * PL_MAX_IPS + 1];
       pl_stack_order(where, py_stack, order, sizeof order);
       VG_(xaprintf)(xa, ", \"stack_order\": \"%s\"", order);
    }

@@ -181,7 +181,6 @@ static Bool in_interp ( Addr ip )
 }
 
 /* The IPs of an ExeContext, through the public interface. */
-#define PL_MAX_IPS 512
 typedef struct { Addr ips[PL_MAX_IPS]; UInt n; } IPs;
 
 static void collect_ip ( UInt i, DiEpoch ep, Addr ip, void* opaque )
@@ -757,18 +756,12 @@ HChar* pl_match_word ( const PL_Match* k, UInt i )
 /*--- One stack: native and Python frames in order         ---*/
 /*------------------------------------------------------------*/
 
-typedef struct { UInt n; Addr ips[PL_STACK_ORDER_MAX]; } OrderIps;
-
-static void order_ip ( UInt i, DiEpoch ep, Addr ip, void* opaque )
+UInt pl_ec_ips ( ExeContext* ec, Addr* ips )
 {
-   OrderIps* l = opaque;
-   if (l->n < PL_STACK_ORDER_MAX)
-      l->ips[l->n++] = ip;
-}
-
-static Bool interpreter_code ( Addr ip )
-{
-   return ip >= pl_py.text_lo && ip < pl_py.text_hi;
+   static IPs x;
+   get_ips(ec, &x);
+   VG_(memcpy)(ips, x.ips, x.n * sizeof(Addr));
+   return x.n;
 }
 
 static void put_c ( HChar* buf, SizeT sz, SizeT* k, HChar c )
@@ -808,11 +801,10 @@ void pl_stack_order ( ExeContext* where, UInt py_stack, HChar* buf,
                       SizeT sz )
 {
    const PL_PyStack* s = pl_pystack_get(py_stack);
-   DiEpoch  ep = VG_(current_DiEpoch)();
-   OrderIps l;
-   SizeT    k = 0;
-   l.n = 0;
-   VG_(apply_ExeContext)(order_ip, &l, where);
+   DiEpoch   ep = VG_(current_DiEpoch)();
+   static IPs l;
+   SizeT     k = 0;
+   get_ips(where, &l);
    UInt shown = l.n;
    if (!VG_(clo_show_below_main))
       for (UInt i = l.n; i-- > 0; ) {
@@ -835,7 +827,7 @@ void pl_stack_order ( ExeContext* where, UInt py_stack, HChar* buf,
             UInt j = i + 1;
             Bool foreign = False;
             while (j < shown && !pl_py_in_eval_named(l.ips[j])) {
-               foreign |= !interpreter_code(l.ips[j]);
+               foreign |= !in_interp(l.ips[j]);
                j++;
             }
             if (foreign)

@@ -84,15 +84,6 @@ static void pp_python ( const PL_PyFrame* f )
       VG_(umsg)("   File \"%s\", in %s\n", f->file, f->func);
 }
 
-typedef struct { UInt n; Addr ips[PL_STACK_ORDER_MAX]; } IpList;
-
-static void collect_ip ( UInt i, DiEpoch ep, Addr ip, void* opaque )
-{
-   IpList* l = opaque;
-   if (l->n < PL_STACK_ORDER_MAX)
-      l->ips[l->n++] = ip;
-}
-
 /* A block's two stacks as one, in the order pl_stack_order gives.
    Without a Python stack, or in XML, the core prints the native stack
    as memcheck's. */
@@ -103,17 +94,16 @@ void pl_pp_stacks ( ExeContext* where, UInt py_stack )
       VG_(pp_ExeContext)(where);
       return;
    }
-   HChar   order[2 * PL_STACK_ORDER_MAX + 1];
-   IpList  l;
+   static HChar order[2 * PL_MAX_IPS + 1];
+   static Addr  ips[PL_MAX_IPS];
    DiEpoch ep = VG_(current_DiEpoch)();
-   l.n = 0;
-   VG_(apply_ExeContext)(collect_ip, &l, where);
+   UInt    n_ips = pl_ec_ips(where, ips);
    pl_stack_order(where, py_stack, order, sizeof order);
    Bool first = True;
    UInt n = 0, p = 0;
    for (const HChar* c = order; *c; c++) {
-      if (*c == 'n' && n < l.n)
-         pp_native(ep, l.ips[n], &first);
+      if (*c == 'n' && n < n_ips)
+         pp_native(ep, ips[n], &first);
       if (*c == 'p' && p < s->n)
          pp_python(&s->frames[p++]);
       if (*c != 'p')
