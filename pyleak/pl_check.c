@@ -168,7 +168,7 @@ static void remember ( PL_Record** recs, UInt n, const PL_Totals* t )
 /* Records of the previous check that this one no longer has: memcheck
    keeps them for one more check, with no blocks, numbered first; the
    "changed" mode shows them ("0 (-16) bytes in 0 (-1) blocks"). */
-static PL_Record* vanished ( OSet* now, /*OUT*/UInt* n )
+static PL_Record* vanished ( const PL_RecSet* now, /*OUT*/UInt* n )
 {
    *n = 0;
    if (prev_recs == NULL) return NULL;
@@ -177,7 +177,7 @@ static PL_Record* vanished ( OSet* now, /*OUT*/UInt* n )
    VG_(OSetGen_ResetIter)(prev_recs);
    OldRec* o;
    while ((o = VG_(OSetGen_Next)(prev_recs)) != NULL) {
-      if (o->blocks == 0 || VG_(OSetGen_Lookup)(now, &o->key) != NULL)
+      if (o->blocks == 0 || pl_records_find(now, &o->key) != NULL)
          continue;
       PL_Record* r = &v[(*n)++];
       r->kind = o->key.kind;       r->where    = o->key.where;
@@ -340,7 +340,7 @@ void pl_leak_check_with ( ThreadId tid, PL_When when, const HChar* label,
       only when a monitor command asked (a Python heap has millions). */
    pl_block_list_free(&last.blocks);
    last.blocks.reachable = p->monitor;
-   OSet* set = pl_records_now(at_end ? VG_INVALID_THREADID : tid,
+   PL_RecSet* set = pl_records_now(at_end ? VG_INVALID_THREADID : tid,
                               p->heuristics, &recs, &n, &last.blocks);
    PL_RetTotal* rt;
    UChar*    top;

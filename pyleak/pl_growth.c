@@ -45,7 +45,15 @@ typedef struct {
 
 typedef PL_GrowthRec GEntry;
 
-static OSet*  prev;                /* the previous checkpoint's entries */
+/* A checkpoint's groups: found by key, and listed. */
+typedef struct {
+   PL_PTab  tab;
+   PL_Slab  slab;
+   GEntry** list;
+   UInt     n, cap;
+} GSet;
+
+static GSet*  prev;                /* the previous checkpoint's groups */
 static HChar* prev_label;
 static UInt   n_checkpoints;
 
@@ -62,6 +70,29 @@ static Word cmp_gkey ( const void* key, const void* elem )
    return 0;
 }
 
+static UWord gkey_hash ( const GKey* k )
+{
+   return pl_ptab_mix((UWord)k->where, k->py_stack);
+}
+
+static Bool gkey_eq ( const void* key, const void* node )
+{
+   return cmp_gkey(key, node) == 0;
+}
+
+static GEntry* gset_find ( const GSet* g, const GKey* k )
+{
+   return pl_ptab_find(&g->tab, gkey_hash(k), gkey_eq, k);
+}
+
+static void gset_free ( GSet* g )
+{
+   pl_ptab_free(&g->tab);
+   pl_slab_free_all(&g->slab);
+   VG_(free)(g->list);
+   VG_(free)(g);
+}
+
 static Int cmp_growth ( const void* va, const void* vb )
 {
    const GEntry* a = *(GEntry* const*)va;
@@ -71,21 +102,23 @@ static Int cmp_growth ( const void* va, const void* vb )
    return (Int)cmp_gkey(&ka, b);
 }
 
-static OSet* entries_of ( PL_Record** recs, UInt n )
+static GSet* entries_of ( PL_Record** recs, UInt n )
 {
-   /* The OSet finds a new node's key at KEYOFF in the node. */
-   OSet* set = VG_(OSetGen_Create)(offsetof(GEntry, where), cmp_gkey,
-                                   VG_(malloc), "pl.growth.set", VG_(free));
+   GSet* set = VG_(calloc)("pl.growth.set", 1, sizeof *set);
+   pl_ptab_init(&set->tab, "pl.growth.tab", n);
+   set->cap  = n + 1;
+   set->list = VG_(malloc)("pl.growth.list", set->cap * sizeof(GEntry*));
    for (UInt i = 0; i < n; i++) {
       GKey k = { recs[i]->where, recs[i]->py_stack };
-      GEntry* e = VG_(OSetGen_Lookup)(set, &k);
+      UWord h = gkey_hash(&k);
+      GEntry* e = pl_ptab_find(&set->tab, h, gkey_eq, &k);
       if (e == NULL) {
-         e = VG_(OSetGen_AllocNode)(set, sizeof(GEntry));
-         VG_(memset)(e, 0, sizeof *e);
+         e = pl_slab_alloc(&set->slab, sizeof(GEntry));
          e->kind = recs[i]->kind;
          e->where = k.where;
          e->py_stack = k.py_stack;
-         VG_(OSetGen_Insert)(set, e);
+         pl_ptab_add(&set->tab, h, e);
+         set->list[set->n++] = e;
       }
       ULong b = pl_record_bytes(recs[i]);
       e->kind_bytes[recs[i]->kind] += b;
@@ -104,20 +137,20 @@ static OSet* entries_of ( PL_Record** recs, UInt n )
 /* For each entry in SHOWN: the Python objects of all the records of
    its group (a group is a stack; the scan may have split it by kind
    or by retainer). */
-static void merge_types ( OSet* cur, PL_Record** recs, UInt n )
+static void merge_types ( const GSet* cur, PL_Record** recs, UInt n )
 {
    /* A checkpoint's records have no types until asked: those of the
       shown groups. */
    for (UInt i = 0; i < n; i++) {
       GKey k = { recs[i]->where, recs[i]->py_stack };
-      GEntry* e = VG_(OSetGen_Lookup)(cur, &k);
+      GEntry* e = gset_find(cur, &k);
       recs[i]->want_types = e != NULL && e->merged != NULL;
    }
    pl_records_fill_types();
    for (UInt i = 0; i < n; i++) {
       if (recs[i]->py_types == NULL) continue;
       GKey k = { recs[i]->where, recs[i]->py_stack };
-      GEntry* e = VG_(OSetGen_Lookup)(cur, &k);
+      GEntry* e = gset_find(cur, &k);
       if (e == NULL || e->merged == NULL) continue;
       if (e->merged->py_types == NULL)
          e->merged->py_types = VG_(newXA)(VG_(malloc), "pl.growth.types",
@@ -135,22 +168,21 @@ void pl_checkpoint ( ThreadId tid, const HChar* label, UInt min_runs )
    UInt        t_start = VG_(read_millisecond_timer)();
    pl_checkpoint_showing = min_runs > 0 && prev != NULL;
    pl_checkpoint_running = True;
-   OSet* rset = pl_records_now(tid, pl_clo_heuristics, &recs, &n, NULL);
+   PL_RecSet* rset = pl_records_now(tid, pl_clo_heuristics, &recs, &n, NULL);
    pl_checkpoint_running = False;
    pl_checkpoint_showing = False;
-   OSet* cur  = entries_of(recs, n);
+   GSet* cur  = entries_of(recs, n);
    n_checkpoints++;
 
    /* Differences and streaks. */
    ULong live_bytes = 0, live_blocks = 0;
    UInt  n_grown = 0;
-   GEntry* e;
-   VG_(OSetGen_ResetIter)(cur);
-   while ((e = VG_(OSetGen_Next)(cur)) != NULL) {
+   for (UInt g = 0; g < cur->n; g++) {
+      GEntry* e = cur->list[g];
       live_bytes += e->bytes;
       live_blocks += e->blocks;
       GKey k = { e->where, e->py_stack };
-      const GEntry* old = prev ? VG_(OSetGen_Lookup)(prev, &k) : NULL;
+      const GEntry* old = prev ? gset_find(prev, &k) : NULL;
       e->d_bytes  = (Long)e->bytes  - (old ? (Long)old->bytes  : 0);
       e->d_blocks = (Long)e->blocks - (old ? (Long)old->blocks : 0);
       e->streak   = prev && e->d_bytes > 0 ? (old ? old->streak : 0) + 1
@@ -164,8 +196,8 @@ void pl_checkpoint ( ThreadId tid, const HChar* label, UInt min_runs )
    UInt n_shown = 0, n_supp = 0;
    VG_(memset)(&pl_last_growth, 0, sizeof pl_last_growth);
    if (min_runs > 0) {
-      VG_(OSetGen_ResetIter)(cur);
-      while ((e = VG_(OSetGen_Next)(cur)) != NULL)
+      for (UInt g = 0; g < cur->n; g++) {
+         GEntry* e = cur->list[g];
          if (e->streak >= min_runs) {
             /* Suppressions apply as to a loss record of its kind and
                stacks: growth the project accepts is not shown. */
@@ -182,6 +214,7 @@ void pl_checkpoint ( ThreadId tid, const HChar* label, UInt min_runs )
             pl_last_growth.blocks += e->d_blocks;
             pl_last_growth.records++;
          }
+      }
       VG_(ssort)(shown, n_shown, sizeof(GEntry*), cmp_growth);
       for (UInt i = 0; i < n_shown; i++) {
          shown[i]->merged = VG_(calloc)("pl.growth.merged", 1,
@@ -207,13 +240,12 @@ void pl_checkpoint ( ThreadId tid, const HChar* label, UInt min_runs )
       VG_(free)(shown[i]->merged);
       shown[i]->merged = NULL;
    }
-   VG_(OSetGen_ResetIter)(cur);
-   while ((e = VG_(OSetGen_Next)(cur)) != NULL)
-      e->rep = NULL;
+   for (UInt g = 0; g < cur->n; g++)
+      cur->list[g]->rep = NULL;
    pl_records_free(rset, recs, n);
    VG_(free)(shown);
 
-   if (prev) VG_(OSetGen_Destroy)(prev);
+   if (prev) gset_free(prev);
    if (prev_label) VG_(free)(prev_label);
    prev = cur;
    prev_label = label ? VG_(strdup)("pl.growth.label", label) : NULL;

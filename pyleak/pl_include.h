@@ -427,8 +427,7 @@ typedef struct { Addr type; ULong n; } PL_TypeCount;
 /*--- The record model (pl_records.c)                      ---*/
 /*------------------------------------------------------------*/
 
-/* The key of a record, the head of PL_Record field for field (the
-   OSets of records find it at offset 0). */
+/* The key of a record, the head of PL_Record field for field. */
 typedef struct { PL_Kind kind; ExeContext* where; UInt py_stack;
                  UInt retainer; } PL_RecKey;
 Word pl_reckey_cmp ( const void* key, const void* elem );
@@ -546,14 +545,16 @@ typedef struct _PL_BlockList {
 void pl_block_list_free ( PL_BlockList* bl );
 /* Scan now and group the blocks into records, sorted as the report
    shows them; pl_records_free releases them (pl_records.c). */
-OSet* pl_records_now ( ThreadId requester, UInt heuristics,
-                       /*OUT*/PL_Record*** recs, /*OUT*/UInt* n,
-                       /*OUT*/PL_BlockList* blocks );
+typedef struct _PL_RecSet PL_RecSet;
+PL_RecSet* pl_records_now ( ThreadId requester, UInt heuristics,
+                            /*OUT*/PL_Record*** recs, /*OUT*/UInt* n,
+                            /*OUT*/PL_BlockList* blocks );
+PL_Record* pl_records_find ( const PL_RecSet* set, const PL_RecKey* k );
 /* How many of EC's frames, from the allocation, are the native part of
    an allocation with a Python stack: up to the evaluation loop, or the
    last frame of other code before the interpreter's glue. */
 UInt  pl_native_cut ( ExeContext* ec );
-void  pl_records_free ( OSet* set, PL_Record** recs, UInt n );
+void  pl_records_free ( PL_RecSet* set, PL_Record** recs, UInt n );
 
 /*------------------------------------------------------------*/
 /*--- Checkpoints and growth (pl_growth.c)                 ---*/
@@ -690,5 +691,28 @@ static inline UWord pl_hash_words ( const UWord* w, UInt n )
    return h ^ (h >> 29);
 }
 #define PL_MALLOC(cc, sz)  VG_(malloc)((cc), (sz))
+
+/*------------------------------------------------------------*/
+/*--- Hash-found pointer tables and slabs (pl_ptab.c)      ---*/
+/*------------------------------------------------------------*/
+
+typedef struct { UWord hash; void* node; } PL_PTabSlot;
+typedef struct {
+   PL_PTabSlot* slot;
+   UInt         cap, n;
+   const HChar* cc;
+} PL_PTab;
+/* Is NODE the one KEY names? */
+typedef Bool (*PL_PTabEq) ( const void* key, const void* node );
+void  pl_ptab_init ( PL_PTab* t, const HChar* cc, UInt expect );
+void  pl_ptab_free ( PL_PTab* t );
+void* pl_ptab_find ( const PL_PTab* t, UWord h, PL_PTabEq eq,
+                     const void* key );
+void  pl_ptab_add  ( PL_PTab* t, UWord h, void* node );
+UWord pl_ptab_mix  ( UWord a, UWord b );
+
+typedef struct { void* chunk; SizeT used, size; } PL_Slab;
+void* pl_slab_alloc    ( PL_Slab* s, SizeT szB );
+void  pl_slab_free_all ( PL_Slab* s );
 
 #endif /* __PL_INCLUDE_H */

@@ -124,8 +124,7 @@ UWord pl_hash_str ( const HChar* s )
 /*--- Grouping blocks into loss records                    ---*/
 /*------------------------------------------------------------*/
 
-/* A record is one (kind, Python stack, native stack, retainer).  The
-   OSet finds a new node's key at offset 0 of the node, so this is the
+/* A record is one (kind, Python stack, native stack, retainer): the
    head of PL_Record, field for field. */
 Word pl_reckey_cmp ( const void* key, const void* elem )
 {
@@ -136,6 +135,29 @@ Word pl_reckey_cmp ( const void* key, const void* elem )
    if (k->where != r->where) return k->where < r->where ? -1 : 1;
    if (k->retainer != r->retainer) return k->retainer < r->retainer ? -1 : 1;
    return 0;
+}
+
+/* The records of one check: found by key while the blocks are grouped
+   (a lookup per block) and by pl_records_find afterwards. */
+struct _PL_RecSet {
+   PL_PTab tab;
+   PL_Slab slab;
+};
+
+static UWord reckey_hash ( const PL_RecKey* k )
+{
+   return pl_ptab_mix(pl_ptab_mix((UWord)k->where, k->py_stack),
+                      ((UWord)k->kind << 32) | k->retainer);
+}
+
+static Bool reckey_eq ( const void* key, const void* node )
+{
+   return pl_reckey_cmp(key, node) == 0;
+}
+
+PL_Record* pl_records_find ( const PL_RecSet* set, const PL_RecKey* k )
+{
+   return pl_ptab_find(&set->tab, reckey_hash(k), reckey_eq, k);
 }
 
 static Int cmp_records ( const void* va, const void* vb )
@@ -233,24 +255,23 @@ static Word cmp_canon ( const void* a, const void* b )
    return VG_(memcmp)(cmp_a.ips, cmp_b.ips, x->m * sizeof(Addr)) ? 1 : 0;
 }
 
-static Word cmp_memo ( const void* a, const void* b )
-{
-   const Canon* x = a;
-   const Canon* y = b;
-   return x->ec != y->ec || x->py_stack != y->py_stack;
-}
-
 /* The representative is chosen per Python stack too, so that the full
    native stack a record shows is one that went with its Python stack
    (the same cut reached from interpreter start-up shows start-up's
    outer frames). */
-static ExeContext* representative ( VgHashTable* canon, VgHashTable* memo,
+static Bool memo_eq ( const void* key, const void* node )
+{
+   const Canon* x = key;
+   const Canon* y = node;
+   return x->ec == y->ec && x->py_stack == y->py_stack;
+}
+
+static ExeContext* representative ( VgHashTable* canon, PL_PTab* memo,
                                     ExeContext* ec, UInt py_stack )
 {
-   UWord ecu = VG_(get_ECU_from_ExeContext)(ec);
-   UWord mkey = ecu * 0x9E3779B97F4A7C15ULL ^ py_stack;
+   UWord mkey = pl_ptab_mix((UWord)ec, py_stack);
    Canon mprobe = { NULL, mkey, 0, py_stack, ec, NULL };
-   Canon* hit = VG_(HT_gen_lookup)(memo, &mprobe, cmp_memo);
+   Canon* hit = pl_ptab_find(memo, mkey, memo_eq, &mprobe);
    if (hit) return hit->rep;
 
    get_ips(ec, &cmp_a);
@@ -270,7 +291,7 @@ static ExeContext* representative ( VgHashTable* canon, VgHashTable* memo,
    Canon* me = VG_(malloc)("pl.report.memo", sizeof *me);
    *me = mprobe;
    me->rep = c->rep;
-   VG_(HT_add_node)(memo, me);
+   pl_ptab_add(memo, mkey, me);
    return c->rep;
 }
 
@@ -438,12 +459,14 @@ static PL_ScanResult kept_scan;
 static Bool          have_kept_scan;
 static PL_Record**   kept_rec_of;
 
-static OSet* build_records ( const PL_ScanResult* s,
+static PL_RecSet* build_records ( const PL_ScanResult* s,
                              /*OUT*/PL_Record*** arr, /*OUT*/UInt* n,
                              PL_BlockList* bl )
 {
-   OSet* set = VG_(OSetGen_Create)(0, pl_reckey_cmp, VG_(malloc),
-                                   "pl.report.records", VG_(free));
+   PL_RecSet* set = VG_(calloc)("pl.report.recset", 1, sizeof *set);
+   pl_ptab_init(&set->tab, "pl.report.rectab", 1024);
+   UInt cap = 1024, nr = 0;
+   PL_Record** list = VG_(malloc)("pl.report.arr", cap * sizeof(PL_Record*));
    /* Cut: at the interpreter (see above), and at --leak-resolution's
       depth. */
    Bool cut = (pl_py.found && pl_py.eval_lo != 0)
@@ -451,10 +474,10 @@ static OSet* build_records ( const PL_ScanResult* s,
    /* Kept for the whole run: a cut's representative must stay the same
       from one check to the next, for checkpoints to compare records. */
    static VgHashTable* canon;
-   static VgHashTable* memo;
+   static PL_PTab memo;
    if (cut && canon == NULL) {
       canon = VG_(HT_construct)("pl.report.canon");
-      memo  = VG_(HT_construct)("pl.report.memo");
+      pl_ptab_init(&memo, "pl.report.memo", 1024);
    }
    PL_Record** rec_of = VG_(malloc)("pl.report.recof",
                                     (s->n_blocks + 1) * sizeof(PL_Record*));
@@ -464,21 +487,27 @@ static OSet* build_records ( const PL_ScanResult* s,
       if (s->leader[i] >= 0 && PL_KIND_FOLDS(s->kind[i]))
          continue;                     /* joins its leader's record */
       ExeContext* where = cut && (b->py_stack || pl_clo_leak_resolution)
-                          ? representative(canon, memo, b->where, b->py_stack)
+                          ? representative(canon, &memo, b->where, b->py_stack)
                           : b->where;
       UInt ret = s->kind[i] == PL_KReachablePy && s->retainer
                  ? s->retainer[i] : 0;
       PL_RecKey k = { s->kind[i], where, b->py_stack, ret };
-      PL_Record* r = VG_(OSetGen_Lookup)(set, &k);
+      UWord h = reckey_hash(&k);
+      PL_Record* r = pl_ptab_find(&set->tab, h, reckey_eq, &k);
       if (r == NULL) {
-         r = VG_(OSetGen_AllocNode)(set, sizeof(PL_Record));
-         VG_(memset)(r, 0, sizeof *r);
+         r = pl_slab_alloc(&set->slab, sizeof(PL_Record));
          r->kind  = s->kind[i];
          r->where = where;
          r->py_stack = b->py_stack;
          r->retainer = ret;
          r->first = (Int)i;
-         VG_(OSetGen_Insert)(set, r);
+         pl_ptab_add(&set->tab, h, r);
+         if (nr == cap) {
+            cap *= 2;
+            list = VG_(realloc)("pl.report.arr", list,
+                                cap * sizeof(PL_Record*));
+         }
+         list[nr++] = r;
       }
       r->bytes += b->szB;
       r->blocks++;
@@ -507,13 +536,9 @@ static OSet* build_records ( const PL_ScanResult* s,
    }
    if (s->dom)
       add_kept(s, rec_of);
-   *n = VG_(OSetGen_Size)(set);
-   *arr = VG_(malloc)("pl.report.arr", (*n + 1) * sizeof(PL_Record*));
-   UInt j = 0;
+   *n = nr;
+   *arr = list;
    PL_Record* r;
-   VG_(OSetGen_ResetIter)(set);
-   while ((r = VG_(OSetGen_Next)(set)) != NULL)
-      (*arr)[j++] = r;
    VG_(ssort)(*arr, *n, sizeof(PL_Record*), cmp_records);
    for (UInt i = 0; i < *n; i++)
       (*arr)[i]->nr = i;
@@ -598,7 +623,7 @@ void pl_records_last_heuristics ( /*OUT*/ULong* bytes, /*OUT*/ULong* blocks )
    VG_(memcpy)(blocks, last_heur_blocks, sizeof last_heur_blocks);
 }
 
-OSet* pl_records_now ( ThreadId requester, UInt heuristics,
+PL_RecSet* pl_records_now ( ThreadId requester, UInt heuristics,
                        /*OUT*/PL_Record*** recs, /*OUT*/UInt* n,
                        /*OUT*/PL_BlockList* blocks )
 {
@@ -613,7 +638,7 @@ OSet* pl_records_now ( ThreadId requester, UInt heuristics,
    pl_check_ms.scan = t1 - t0 - pl_check_ms.retain;
    VG_(memcpy)(last_heur_bytes, scan.heur_bytes, sizeof last_heur_bytes);
    VG_(memcpy)(last_heur_blocks, scan.heur_blocks, sizeof last_heur_blocks);
-   OSet* set = build_records(&scan, recs, n, blocks);
+   PL_RecSet* set = build_records(&scan, recs, n, blocks);
    pl_check_ms.blocks  = scan.n_blocks;
    if (pl_checkpoint_running) {
       kept_scan = scan;                 /* for pl_record_fill_path */
@@ -666,7 +691,7 @@ void pl_check_times_print ( const HChar* what, UInt t_start )
                    - pl_check_ms.records);
 }
 
-void pl_records_free ( OSet* set, PL_Record** recs, UInt n )
+void pl_records_free ( PL_RecSet* set, PL_Record** recs, UInt n )
 {
    for (UInt i = 0; i < n; i++) {
       if (recs[i]->py_types) VG_(deleteXA)(recs[i]->py_types);
@@ -686,7 +711,9 @@ void pl_records_free ( OSet* set, PL_Record** recs, UInt n )
       kept_rec_of = NULL;
    }
    VG_(free)(recs);
-   VG_(OSetGen_Destroy)(set);
+   pl_ptab_free(&set->tab);
+   pl_slab_free_all(&set->slab);
+   VG_(free)(set);
 }
 
 /*------------------------------------------------------------*/
