@@ -341,7 +341,7 @@ void pl_leak_check_with ( ThreadId tid, PL_When when, const HChar* label,
    pl_block_list_free(&last.blocks);
    last.blocks.reachable = p->monitor;
    PL_RecSet* set = pl_records_now(at_end ? VG_INVALID_THREADID : tid,
-                              p->heuristics, &recs, &n, &last.blocks);
+                                   p->heuristics, &recs, &n, &last.blocks);
    PL_RetTotal* rt;
    UChar*    top;
    UInt      n_rt = pl_retainer_totals(recs, n, &rt, &top);

@@ -25,7 +25,6 @@
 #include "pub_tool_libcproc.h"
 #include "pub_tool_mallocfree.h"
 #include "pub_tool_options.h"
-#include "pub_tool_oset.h"
 #include "pl_include.h"
 #include "pl_python.h"
 
@@ -49,8 +48,8 @@ typedef PL_GrowthRec GEntry;
 typedef struct {
    PL_PTab  tab;
    PL_Slab  slab;
-   GEntry** list;
-   UInt     n, cap;
+   GEntry** list;               /* at most one per record */
+   UInt     n;
 } GSet;
 
 static GSet*  prev;                /* the previous checkpoint's groups */
@@ -106,8 +105,7 @@ static GSet* entries_of ( PL_Record** recs, UInt n )
 {
    GSet* set = VG_(calloc)("pl.growth.set", 1, sizeof *set);
    pl_ptab_init(&set->tab, "pl.growth.tab", n);
-   set->cap  = n + 1;
-   set->list = VG_(malloc)("pl.growth.list", set->cap * sizeof(GEntry*));
+   set->list = VG_(malloc)("pl.growth.list", (n + 1) * sizeof(GEntry*));
    for (UInt i = 0; i < n; i++) {
       GKey k = { recs[i]->where, recs[i]->py_stack };
       UWord h = gkey_hash(&k);

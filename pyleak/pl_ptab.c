@@ -93,8 +93,8 @@ UWord pl_ptab_mix ( UWord a, UWord b )
    return h ^ (h >> 29);
 }
 
-/* Nodes of one size, carved from chunks and freed all at once: the
-   records and growth groups of one check.  Zeroed. */
+/* Zeroed nodes carved from chunks and freed all at once: the records
+   and growth groups of one check. */
 void* pl_slab_alloc ( PL_Slab* s, SizeT szB )
 {
    szB = (szB + 7) & ~(SizeT)7;

@@ -23,7 +23,6 @@
 #include "pub_tool_libcproc.h"
 #include "pub_tool_mallocfree.h"
 #include "pub_tool_options.h"
-#include "pub_tool_oset.h"
 #include "pub_tool_threadstate.h"
 #include "pub_tool_tooliface.h"
 #include "pub_tool_xarray.h"
@@ -255,16 +254,17 @@ static Word cmp_canon ( const void* a, const void* b )
    return VG_(memcmp)(cmp_a.ips, cmp_b.ips, x->m * sizeof(Addr)) ? 1 : 0;
 }
 
-/* The representative is chosen per Python stack too, so that the full
-   native stack a record shows is one that went with its Python stack
-   (the same cut reached from interpreter start-up shows start-up's
-   outer frames). */
 static Bool memo_eq ( const void* key, const void* node )
 {
    const Canon* x = key;
    const Canon* y = node;
    return x->ec == y->ec && x->py_stack == y->py_stack;
 }
+
+/* The representative is chosen per Python stack too, so that the full
+   native stack a record shows is one that went with its Python stack
+   (the same cut reached from interpreter start-up shows start-up's
+   outer frames). */
 
 static ExeContext* representative ( VgHashTable* canon, PL_PTab* memo,
                                     ExeContext* ec, UInt py_stack )
@@ -346,7 +346,7 @@ PL_NamedCount* pl_record_types ( const PL_Record* r, /*OUT*/UInt* n )
    return out;
 }
 
-/* Build the records of one scan into a fresh OSet; *arr gets them
+/* Build the records of one scan into a fresh set; *arr gets them
    sorted for printing. */
 static void list_blocks ( const PL_ScanResult* s, PL_Record** rec_of,
                           PL_BlockList* bl )
@@ -460,8 +460,8 @@ static Bool          have_kept_scan;
 static PL_Record**   kept_rec_of;
 
 static PL_RecSet* build_records ( const PL_ScanResult* s,
-                             /*OUT*/PL_Record*** arr, /*OUT*/UInt* n,
-                             PL_BlockList* bl )
+                                  /*OUT*/PL_Record*** arr, /*OUT*/UInt* n,
+                                  PL_BlockList* bl )
 {
    PL_RecSet* set = VG_(calloc)("pl.report.recset", 1, sizeof *set);
    pl_ptab_init(&set->tab, "pl.report.rectab", 1024);
@@ -624,8 +624,8 @@ void pl_records_last_heuristics ( /*OUT*/ULong* bytes, /*OUT*/ULong* blocks )
 }
 
 PL_RecSet* pl_records_now ( ThreadId requester, UInt heuristics,
-                       /*OUT*/PL_Record*** recs, /*OUT*/UInt* n,
-                       /*OUT*/PL_BlockList* blocks )
+                            /*OUT*/PL_Record*** recs, /*OUT*/UInt* n,
+                            /*OUT*/PL_BlockList* blocks )
 {
    PL_ScanResult scan;
    pl_check_seq++;
