@@ -56,16 +56,16 @@ typedef struct _PL_Pool {
    Addr          pool;          /* the handle; hash key */
    Bool          auto_free;
    Bool          metapool;
-   VgHashTable*  chunks;        /* of PL_Block */
+   PL_BMap       chunks;
 } PL_Pool;
 
-static VgHashTable* customs;     /* MALLOCLIKE blocks */
+static PL_BMap      customs;     /* MALLOCLIKE blocks */
 static VgHashTable* pools;       /* of PL_Pool */
 static ULong        n_chunks;    /* pool chunks live, over all pools */
 
 void pl_custom_init ( void )
 {
-   customs = VG_(HT_construct)("pl.custom.blocks");
+   pl_bmap_init(&customs);
    pools   = VG_(HT_construct)("pl.custom.pools");
 }
 
@@ -111,7 +111,7 @@ static void misuse ( ThreadId tid, const HChar* req, const HChar* what,
 static void malloclike ( ThreadId tid, Addr p, SizeT szB )
 {
    PL_Block* b = pl_shadow_make(tid, p, szB, PL_AllocCustom);
-   VG_(HT_add_node)(customs, b);
+   pl_bmap_add(&customs, b);
    pl_heap.in_use_bytes += szB;
    pl_heap.in_use_blocks++;
 }
@@ -127,7 +127,7 @@ static void drop_custom ( PL_Block* b )
 
 Bool pl_custom_free ( Addr p )
 {
-   PL_Block* b = customs ? VG_(HT_remove)(customs, p) : NULL;
+   PL_Block* b = pl_bmap_remove(&customs, p);
    if (b == NULL)
       return False;
    drop_custom(b);
@@ -136,7 +136,7 @@ Bool pl_custom_free ( Addr p )
 
 static void freelike ( ThreadId tid, Addr p )
 {
-   PL_Block* b = VG_(HT_remove)(customs, p);
+   PL_Block* b = pl_bmap_remove(&customs, p);
    if (b == NULL) {
       /* memcheck frees a malloc'd block given to FREELIKE_BLOCK (and
          calls it a mismatched free): so does pyleak, minus the error.
@@ -159,7 +159,7 @@ static void freelike ( ThreadId tid, Addr p )
 static void resize_in_place ( ThreadId tid, Addr p, SizeT old_szB,
                               SizeT new_szB )
 {
-   PL_Block* b = VG_(HT_lookup)(customs, p);
+   PL_Block* b = pl_bmap_find(&customs, p);
    if (b == NULL || b->szB != old_szB || new_szB == 0) {
       misuse(tid, "VALGRIND_RESIZEINPLACE_BLOCK",
              b == NULL ? "not a custom block"
@@ -178,14 +178,13 @@ static void resize_in_place ( ThreadId tid, Addr p, SizeT old_szB,
 
 static void destroy_chunks ( PL_Pool* mp )
 {
-   VG_(HT_ResetIter)(mp->chunks);
    PL_Block* b;
-   while ((b = VG_(HT_Next)(mp->chunks)) != NULL) {
-      VG_(HT_remove_at_Iter)(mp->chunks);
+   UInt i = 0;
+   while ((b = pl_bmap_next(&mp->chunks, &i)) != NULL) {
       pl_shadow_release(b);
       n_chunks--;
    }
-   VG_(HT_destruct)(mp->chunks, NULL);
+   pl_bmap_free(&mp->chunks);
 }
 
 static void create_pool ( ThreadId tid, Addr pool, UWord flags )
@@ -206,7 +205,7 @@ static void create_pool ( ThreadId tid, Addr pool, UWord flags )
                   "taken as both");
       mp->metapool = True;
    }
-   mp->chunks = VG_(HT_construct)("pl.custom.chunks");
+   pl_bmap_init(&mp->chunks);
    VG_(HT_add_node)(pools, mp);
 }
 
@@ -237,7 +236,7 @@ static void pool_alloc ( ThreadId tid, Addr pool, Addr p, SizeT szB )
       return;
    PL_Block* b = pl_shadow_make(tid, p, szB,
                                 mp->metapool ? PL_AllocMeta : PL_AllocPool);
-   VG_(HT_add_node)(mp->chunks, b);
+   pl_bmap_add(&mp->chunks, b);
    n_chunks++;
 }
 
@@ -245,13 +244,16 @@ static void pool_alloc ( ThreadId tid, Addr pool, Addr p, SizeT szB )
    MALLOCLIKE blocks inside it (not counted as frees, as memcheck). */
 static void free_inside ( Addr lo, Addr hi )
 {
-   VG_(HT_ResetIter)(customs);
-   PL_Block* b;
-   while ((b = VG_(HT_Next)(customs)) != NULL)
+   UInt n;
+   PL_Block** all = pl_bmap_to_array(&customs, &n);
+   for (UInt i = 0; i < n; i++) {
+      PL_Block* b = all[i];
       if (b->data >= lo && b->data + b->szB <= hi) {
-         VG_(HT_remove_at_Iter)(customs);
+         pl_bmap_remove(&customs, b->data);
          drop_custom(b);
       }
+   }
+   if (all) VG_(free)(all);
 }
 
 static void pool_free ( ThreadId tid, Addr pool, Addr p )
@@ -259,7 +261,7 @@ static void pool_free ( ThreadId tid, Addr pool, Addr p )
    PL_Pool* mp = find_pool(tid, "VALGRIND_MEMPOOL_FREE", pool);
    if (mp == NULL)
       return;
-   PL_Block* b = VG_(HT_remove)(mp->chunks, p);
+   PL_Block* b = pl_bmap_remove(&mp->chunks, p);
    if (b == NULL) {
       misuse(tid, "VALGRIND_MEMPOOL_FREE", "not a chunk of the pool", p);
       return;
@@ -281,7 +283,7 @@ static void pool_trim ( ThreadId tid, Addr pool, Addr lo, SizeT szB )
       return;
    Addr hi = lo + szB;
    UInt n;
-   PL_Block** c = (PL_Block**)VG_(HT_to_array)(mp->chunks, &n);
+   PL_Block** c = pl_bmap_to_array(&mp->chunks, &n);
    for (UInt i = 0; i < n; i++) {
       PL_Block* b = c[i];
       Addr b_lo = b->data, b_hi = b->data + b->szB;
@@ -289,7 +291,7 @@ static void pool_trim ( ThreadId tid, Addr pool, Addr lo, SizeT szB )
       Bool lo_in = b_lo >= lo && b_lo < hi, last_in = last >= lo && last < hi;
       if (lo_in && last_in)
          continue;                                    /* kept whole */
-      VG_(HT_remove)(mp->chunks, b->data);
+      pl_bmap_remove(&mp->chunks, b->data);
       if (!lo_in && !last_in && !(b_lo < lo && b_hi > hi)) {
          pl_shadow_release(b);                        /* outside */
          n_chunks--;
@@ -297,7 +299,7 @@ static void pool_trim ( ThreadId tid, Addr pool, Addr lo, SizeT szB )
       }
       b->data = b_lo > lo ? b_lo : lo;                /* cut */
       b->szB  = (b_hi < hi ? b_hi : hi) - b->data;
-      VG_(HT_add_node)(mp->chunks, b);
+      pl_bmap_add(&mp->chunks, b);
    }
    if (c) VG_(free)(c);
 }
@@ -308,14 +310,14 @@ static void pool_change ( ThreadId tid, Addr pool, Addr a, Addr b_,
    PL_Pool* mp = find_pool(tid, "VALGRIND_MEMPOOL_CHANGE", pool);
    if (mp == NULL)
       return;
-   PL_Block* b = VG_(HT_remove)(mp->chunks, a);
+   PL_Block* b = pl_bmap_remove(&mp->chunks, a);
    if (b == NULL) {
       misuse(tid, "VALGRIND_MEMPOOL_CHANGE", "not a chunk of the pool", a);
       return;
    }
    b->data = b_;
    b->szB  = szB;
-   VG_(HT_add_node)(mp->chunks, b);
+   pl_bmap_add(&mp->chunks, b);
 }
 
 static void move_pool ( ThreadId tid, Addr from, Addr to )
@@ -420,9 +422,9 @@ static void say_overlap ( const PL_Block* a, const PL_Block* b,
              " is a block already; only a METAPOOL's chunks may hold"
              " blocks)\n");
    VG_(umsg)("Blocks allocation contexts:\n");
-   VG_(pp_ExeContext)(a->where);
+   VG_(pp_ExeContext)(pl_block_where(a));
    VG_(umsg)("\n");
-   VG_(pp_ExeContext)(b->where);
+   VG_(pp_ExeContext)(pl_block_where(b));
    VG_(umsg)("\n");
 }
 
@@ -442,7 +444,7 @@ static Bool overlap_allowed ( const PL_Block* a, const PL_Block* b )
 PL_Block** pl_custom_merge ( PL_Block** mallocs, UInt* n )
 {
    UInt n_m = *n;
-   ULong n_c64 = n_chunks + (customs ? VG_(HT_count_nodes)(customs) : 0);
+   ULong n_c64 = n_chunks + customs.n;
    if (n_c64 == 0)
       return mallocs;
    UInt n_c = (UInt)n_c64;
@@ -451,14 +453,14 @@ PL_Block** pl_custom_merge ( PL_Block** mallocs, UInt* n )
    PL_Block** cs = VG_(malloc)("pl.custom.merge", n_c * sizeof(PL_Block*));
    UInt k = 0;
    PL_Block* b;
-   VG_(HT_ResetIter)(customs);
-   while ((b = VG_(HT_Next)(customs)) != NULL)
+   UInt it = 0;
+   while ((b = pl_bmap_next(&customs, &it)) != NULL)
       cs[k++] = b;
    PL_Pool* mp;
    VG_(HT_ResetIter)(pools);
    while ((mp = VG_(HT_Next)(pools)) != NULL) {
-      VG_(HT_ResetIter)(mp->chunks);
-      while ((b = VG_(HT_Next)(mp->chunks)) != NULL)
+      it = 0;
+      while ((b = pl_bmap_next(&mp->chunks, &it)) != NULL)
          cs[k++] = b;
    }
    tl_assert(k == n_c);

@@ -48,19 +48,42 @@ typedef enum {
 
 #define PL_IS_CUSTOM(b)  ((b)->allockind >= PL_AllocCustom)
 
-/* One live heap block.  The first two fields are what VgHashTable
-   needs (chain link, key); keep the record small: a Python process has
-   millions of these. */
+/* One live heap block.  Keep it small: a Python process has millions
+   of these, for as long as it runs.  No table link (pl_bmap.c keeps
+   pointers to blocks), no thread, and the allocation stack as the
+   index of its ExeContext (pl_block_where): 24 bytes. */
 typedef struct _PL_Block {
-   struct _PL_Block* next;
-   Addr         data;          /* first byte of the payload; hash key */
+   Addr         data;          /* first byte of the payload; the key */
    SizeT        szB;           /* size the client asked for */
-   ExeContext*  where;         /* allocation stack (deduplicated) */
-   UShort       tid;           /* allocating thread */
-   UChar        allockind;     /* PL_AllocKind */
-   UChar        py_flags;      /* PL_PYF_* */
-   UInt         py_stack;      /* Python stack id (pl_pystack.c), 0: none */
+   UInt         where_ix  : 29;   /* allocation stack (pl_block_where) */
+   UInt         allockind : 3;    /* PL_AllocKind */
+   UInt         py_stack  : 30;   /* Python stack id (pl_pystack.c), 0: none */
+   UInt         py_flags  : 2;    /* PL_PYF_* */
 } PL_Block;
+
+/* The allocation stacks blocks refer to, by their ECU / 4: the core
+   numbers ExeContexts densely and never frees one. */
+extern ExeContext** pl_sites;
+static inline ExeContext* pl_block_where ( const PL_Block* b )
+{
+   return pl_sites[b->where_ix];
+}
+void pl_block_set_where ( PL_Block* b, ExeContext* ec );
+
+/* Address -> block maps (pl_bmap.c). */
+typedef struct {
+   PL_Block** slot;
+   UInt       cap;       /* a power of two, or 0 */
+   UInt       shift;     /* 64 - log2(cap) */
+   UInt       n;
+} PL_BMap;
+void       pl_bmap_init     ( PL_BMap* m );
+void       pl_bmap_free     ( PL_BMap* m );
+void       pl_bmap_add      ( PL_BMap* m, PL_Block* b );
+PL_Block*  pl_bmap_find     ( const PL_BMap* m, Addr a );
+PL_Block*  pl_bmap_remove   ( PL_BMap* m, Addr a );
+PL_Block*  pl_bmap_next     ( const PL_BMap* m, UInt* i );
+PL_Block** pl_bmap_to_array ( const PL_BMap* m, UInt* n );
 
 /* py_flags */
 #define PL_PYF_CODE    0x01    /* holds a code object pl_pystack.c caches */

@@ -112,18 +112,36 @@ static void* new_block ( ThreadId tid, SizeT szB, SizeT align,
    queue (recently freed, cache-hot blocks are no longer reused first)
    and its resident size grew by the queue and the fragmentation it
    brings.  So the default is no queue (memcheck's is 20 MB).  The
-   queue is a list of the blocks' own shadow records, linked through
-   their (now unused) hash-chain field. */
+   queue is a ring of (address, size): the shadow record goes at once. */
 SizeT pl_clo_freelist_vol = 0;
 
-static PL_Block* q_head;
-static PL_Block* q_tail;
-static SizeT     q_bytes;
+typedef struct { Addr data; SizeT szB; } Queued;
+static Queued* q;               /* ring of q_cap entries */
+static UInt    q_cap, q_first, q_n;
+static SizeT   q_bytes;
 
-static void release ( PL_Block* b )
+static void enqueue ( Addr data, SizeT szB )
 {
-   arena_free((void*)b->data, b->szB);
-   pl_shadow_release(b);
+   if (q_n == q_cap) {
+      UInt cap = q_cap ? 2 * q_cap : 256;
+      Queued* nq = VG_(malloc)("pl.intercept.queue", cap * sizeof(Queued));
+      for (UInt i = 0; i < q_n; i++)
+         nq[i] = q[(q_first + i) % q_cap];
+      if (q) VG_(free)(q);
+      q = nq;
+      q_cap = cap;
+      q_first = 0;
+   }
+   q[(q_first + q_n) % q_cap] = (Queued){ data, szB };
+   q_n++;
+   q_bytes += szB;
+   while (q_bytes > pl_clo_freelist_vol) {
+      Queued old = q[q_first];
+      q_first = (q_first + 1) % q_cap;
+      q_n--;
+      q_bytes -= old.szB;
+      arena_free((void*)old.data, old.szB);
+   }
 }
 
 static void free_block ( ThreadId tid, void* p )
@@ -141,21 +159,13 @@ static void free_block ( ThreadId tid, void* p )
    }
    if (UNLIKELY(b->py_flags & PL_PYF_CODE))
       pl_pystack_code_freed();
-   if (b->szB >= pl_clo_freelist_vol) {
-      release(b);
-      return;
-   }
-   b->next = NULL;
-   if (q_tail) q_tail->next = b; else q_head = b;
-   q_tail = b;
-   q_bytes += b->szB;
-   while (q_bytes > pl_clo_freelist_vol) {
-      PL_Block* old = q_head;
-      q_head = old->next;
-      if (q_head == NULL) q_tail = NULL;
-      q_bytes -= old->szB;
-      release(old);
-   }
+   Addr data = b->data;
+   SizeT szB = b->szB;
+   pl_shadow_release(b);
+   if (szB >= pl_clo_freelist_vol)
+      arena_free((void*)data, szB);
+   else
+      enqueue(data, szB);
 }
 
 void pl_intercept_free ( ThreadId tid, Addr p )

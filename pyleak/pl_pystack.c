@@ -98,6 +98,7 @@ static UInt stack_id ( const PL_PyFrame* fr, UInt n )
       node->key = (UWord)s;
       VG_(addToXA)(stack_by_id, &s);
       node->id = (UInt)VG_(sizeXA)(stack_by_id);
+      tl_assert(node->id < (1U << 30));   /* PL_Block.py_stack */
       VG_(HT_add_node)(id_of_stack, node);
    }
    return node->id;

@@ -351,14 +351,24 @@ PL_NamedCount* pl_record_types ( const PL_Record* r, /*OUT*/UInt* n )
 static void list_blocks ( const PL_ScanResult* s, PL_Record** rec_of,
                           PL_BlockList* bl )
 {
-   Int* idx = VG_(malloc)("pl.records.bidx", (s->n_blocks + 1) * sizeof(Int));
    UInt m = 0;
+   for (UInt i = 0; i < s->n_blocks; i++) {
+      Bool reach = s->kind[i] == PL_KReachablePy
+                   || s->kind[i] == PL_KReachableC;
+      m += !(reach && !bl->reachable);
+   }
+   bl->n = m;
+   if (m == 0) {               /* the usual case: nothing lost */
+      bl->data = NULL;
+      return;
+   }
+   Int* idx = VG_(malloc)("pl.records.bidx", (s->n_blocks + 1) * sizeof(Int));
+   m = 0;
    for (UInt i = 0; i < s->n_blocks; i++) {
       Bool reach = s->kind[i] == PL_KReachablePy
                    || s->kind[i] == PL_KReachableC;
       idx[i] = reach && !bl->reachable ? -1 : (Int)m++;
    }
-   bl->n      = m;
    bl->data   = VG_(malloc)("pl.records.bl", (m + 1) * sizeof(Addr));
    bl->szB    = VG_(malloc)("pl.records.bl", (m + 1) * sizeof(SizeT));
    bl->rec    = VG_(malloc)("pl.records.bl", (m + 1) * sizeof(UInt));
@@ -486,9 +496,9 @@ static PL_RecSet* build_records ( const PL_ScanResult* s,
       rec_of[i] = NULL;
       if (s->leader[i] >= 0 && PL_KIND_FOLDS(s->kind[i]))
          continue;                     /* joins its leader's record */
-      ExeContext* where = cut && (b->py_stack || pl_clo_leak_resolution)
-                          ? representative(canon, &memo, b->where, b->py_stack)
-                          : b->where;
+      ExeContext* where = pl_block_where(b);
+      if (cut && (b->py_stack || pl_clo_leak_resolution))
+         where = representative(canon, &memo, where, b->py_stack);
       UInt ret = s->kind[i] == PL_KReachablePy && s->retainer
                  ? s->retainer[i] : 0;
       PL_RecKey k = { s->kind[i], where, b->py_stack, ret };
@@ -513,7 +523,7 @@ static PL_RecSet* build_records ( const PL_ScanResult* s,
       r->blocks++;
       if (s->py_type && s->py_type[i] && !pl_checkpoint_running)
          add_type(r, s->py_type[i]);
-      if (s->kind[i] == PL_KDefinite)
+      if (s->kind[i] == PL_KDefinite)        /* so something is lost */
          r->indirect_bytes += s->indirect_szB[i];
       rec_of[i] = r;
    }
@@ -527,7 +537,7 @@ static PL_RecSet* build_records ( const PL_ScanResult* s,
       if (s->kind[i] == PL_KCycle) {
          r->bytes += s->blocks[i]->szB;
          r->blocks++;
-         if (s->py_type[i] && !pl_checkpoint_running)
+         if (s->py_type && s->py_type[i] && !pl_checkpoint_running)
             add_type(r, s->py_type[i]);
       } else {
          r->indirect_bytes += s->blocks[i]->szB;

@@ -60,34 +60,39 @@
    (S_Indirect). */
 enum { S_Unreached = 0, S_Indirect, S_Possible, S_Reachable, S_LeakRoot };
 
+/* Per block during a scan: 5 bytes (a heap of ten million blocks). */
 typedef struct {
-   UChar state;
-   UChar pending;          /* on the mark stack now */
+   UChar state    : 3;
+   UChar pending  : 1;     /* on the mark stack now */
+   UChar gc       : 1;     /* the object has a GC header */
+   UChar cyclic   : 1;     /* group leader referenced from its group */
+   UChar dead     : 1;     /* an object with no reference: free list */
+   UChar has_dead : 1;     /* holds a dead range (see scan_live) */
+   UChar heur     : 3;     /* reached by a heuristic's interior pointer
+                              only: PL_Heuristic + 1, or 0 */
    UChar obj_off;          /* offset of its PyObject, or NO_OBJ */
-   UChar gc;               /* the object has a GC header */
-   UChar cyclic;           /* group leader referenced from its group */
-   UChar dead;             /* an object with no reference: free list */
    UChar hook_off;         /* CPython debug-hook headers' bytes */
    UChar text_off;         /* a bytes/str object's inline text, or 0 */
-   UChar has_dead;         /* holds a dead range (see scan_live) */
-   UChar heur;             /* reached by a heuristic's interior pointer
-                              only: PL_Heuristic + 1, or 0 */
 } Extra;
 
 #define NO_OBJ PL_NO_OBJ
+STATIC_ASSERT(PL_NHeur + 1 < 8);         /* Extra.heur */
 
 /* The state of one scan; file-static because the fault catcher and
    the register callback take no closure. */
 static PL_Block** sc_blocks;
 static UInt       sc_n;
 static Extra*     sc_extra;
-static SizeT*     sc_indirect;     /* per clique leader */
+static SizeT*     sc_indirect;     /* per clique leader; NULL while
+                                      nothing is lost (group_lost) */
 static Int*       sc_leader;       /* per block: the group it joined */
-static Addr*      sc_type;         /* per block: Python type, or 0 */
+static Addr*      sc_type;         /* per block: Python type, or 0;
+                                      NULL: no interpreter (TYPE_OF) */
 static Int*       sc_queue;        /* ring of block indices to scan */
 static UInt       sc_head, sc_count;
 static Int*       sc_parent;       /* see PL_ScanResult */
 static Int*       sc_order;
+#define TYPE_OF(i) (sc_type ? sc_type[i] : 0)
 static UInt       sc_n_order;
 static XArray*    sc_roots;
 static Int        scan_src;        /* block being scanned, -1: a root */
@@ -119,11 +124,65 @@ static Int block_index ( PL_Block* const* blocks, UInt n, Addr a )
    return -1;
 }
 
+/* A page index over [sc_lo, sc_hi), built for each scan: the binary
+   search above reads a block record (a cache miss) at each of its
+   ~20 steps for a million blocks, for every word of the heap that
+   looks like a pointer into it, which made it most of a checkpoint's
+   time.  sc_page[p] is how many blocks start before page p; the block
+   that may hold an address of page p is then among the few that start
+   in the page or the one before them.  Pages are 4 KB, or larger so
+   that the index has at most a quarter as many entries as there are
+   blocks (a sparse heap).  Not with nested blocks (a metapool's
+   chunks hold other blocks), where the last block to start before an
+   address need not be the one that holds it. */
+static UInt*      sc_page;
+static UInt       sc_page_shift;
+
+static void build_page_index ( void )
+{
+   sc_page = NULL;
+   if (sc_n < 64)
+      return;
+   Addr max_end = 0;
+   for (UInt i = 0; i < sc_n; i++) {
+      if (sc_blocks[i]->data < max_end)
+         return;                                  /* nested */
+      max_end = sc_blocks[i]->data + (sc_blocks[i]->szB ? sc_blocks[i]->szB : 1);
+   }
+   UWord span = sc_hi - sc_lo;
+   sc_page_shift = 12;
+   while ((span >> sc_page_shift) + 2 > (UWord)sc_n / 4 + 1024)
+      sc_page_shift++;
+   UWord n_pages = (span >> sc_page_shift) + 1;
+   sc_page = VG_(malloc)("pl.scan.page", (n_pages + 1) * sizeof(UInt));
+   UInt i = 0;
+   for (UWord p = 0; p <= n_pages; p++) {
+      Addr start = sc_lo + (p << sc_page_shift);
+      while (i < sc_n && sc_blocks[i]->data < start) i++;
+      sc_page[p] = i;
+   }
+}
+
 static inline Int find_block ( Addr a )
 {
    if (a < sc_lo || a >= sc_hi)
       return -1;
-   return block_index(sc_blocks, sc_n, a);
+   if (sc_page == NULL)
+      return block_index(sc_blocks, sc_n, a);
+   UWord p = (a - sc_lo) >> sc_page_shift;
+   /* The last block to start at or before A: one of those that start
+      in page p, or the last to start before it. */
+   Int lo = (Int)sc_page[p] - 1, hi = (Int)sc_page[p + 1] - 1;
+   if (lo < 0) lo = 0;
+   if (hi < lo) return -1;
+   while (lo < hi) {
+      Int mid = hi - (hi - lo) / 2;
+      if (sc_blocks[mid]->data <= a) lo = mid; else hi = mid - 1;
+   }
+   const PL_Block* b = sc_blocks[lo];
+   if (a < b->data || a >= b->data + (b->szB ? b->szB : 1))
+      return -1;
+   return lo;
 }
 
 Int pl_scan_find ( const PL_ScanResult* s, Addr a )
@@ -152,6 +211,8 @@ static Int pop ( void )
 /* Block I has just become reachable from what is being scanned. */
 static void reached ( Int i )
 {
+   if (sc_parent == NULL)
+      return;                          /* no retainers wanted */
    if (scan_src >= 0) {
       sc_parent[i] = scan_src;
    } else {
@@ -237,11 +298,11 @@ static void debug_pointer ( Addr w, Int i )
                 : "", seg ? seg->start : 0, seg ? seg->end : 0, seg ? (ULong)seg->offset : 0ULL);
    if (from >= 0) {
       HChar tn[96] = "not a Python object";
-      if (sc_type[from]) pl_pyobj_type_name(sc_type[from], tn, sizeof tn);
+      if (TYPE_OF(from)) pl_pyobj_type_name(sc_type[from], tn, sizeof tn);
       VG_(umsg)("   in the %lu-byte block at %#lx (+%lu, %s), allocated\n",
                 sc_blocks[from]->szB, sc_blocks[from]->data,
                 (Addr)scan_cur - sc_blocks[from]->data, tn);
-      pl_pp_stacks(sc_blocks[from]->where, sc_blocks[from]->py_stack);
+      pl_pp_stacks(pl_block_where(sc_blocks[from]), sc_blocks[from]->py_stack);
    }
 }
 
@@ -608,7 +669,7 @@ static void scan_live ( Addr lo, Addr hi, Bool prior_def, Int leader,
 #define PY_TPFLAGS_DICT_SUBCLASS (1UL << 29)
 static SizeT dict_version_word ( Int i )
 {
-   Addr tp = sc_type[i];
+   Addr tp = TYPE_OF(i);
    if (tp == 0 || !pl_py.found || pl_py.dict_type == 0)
       return 0;
    if (tp != pl_py.dict_type) {
@@ -636,7 +697,7 @@ static void scan_block ( Int i, Bool prior_def, Int leader )
       borrowed pointers (a specialised attribute load caches the
       attribute's value, guarded by the type's version): not references,
       and often stale. */
-   if (sc_type[i] != 0 && sc_type[i] == pl_py.code_type
+   if (TYPE_OF(i) != 0 && sc_type[i] == pl_py.code_type
        && pl_py.lay->co_code_adaptive > 0
        && ex->obj_off + (SizeT)pl_py.lay->co_code_adaptive < end)
       end = ex->obj_off + pl_py.lay->co_code_adaptive;
@@ -1053,6 +1114,12 @@ static void lead ( Int i )
 
 static void group_lost ( void )
 {
+   Bool any = False;
+   for (UInt i = 0; i < sc_n && !any; i++)
+      any = sc_extra[i].state == S_Unreached;
+   if (!any)
+      return;
+   sc_indirect = VG_(calloc)("pl.scan.ind", sc_n + 1, sizeof(SizeT));
    Bool py = False;
    for (UInt i = 0; i < sc_n && !py; i++)
       py = sc_extra[i].state == S_Unreached && sc_extra[i].obj_off != NO_OBJ
@@ -1125,7 +1192,7 @@ static Bool abandoned_at_fork ( const PL_Block* b )
    if (!pl_py.found || !(b->py_flags & PL_PYF_PREFORK))
       return False;
    Bool found = False;
-   VG_(apply_ExeContext)(lock_frame, &found, b->where);
+   VG_(apply_ExeContext)(lock_frame, &found, pl_block_where(b));
    return found;
 }
 
@@ -1135,20 +1202,25 @@ void pl_scan ( /*OUT*/PL_ScanResult* res, ThreadId requester,
    sc_heuristics = heuristics;
    sc_blocks = pl_shadow_sorted(&sc_n);
    sc_extra    = VG_(calloc)("pl.scan.extra", sc_n + 1, sizeof(Extra));
-   sc_indirect = VG_(calloc)("pl.scan.ind", sc_n + 1, sizeof(SizeT));
+   sc_indirect = NULL;
    sc_leader   = VG_(malloc)("pl.scan.leader", (sc_n + 1) * sizeof(Int));
    for (UInt i = 0; i < sc_n; i++) sc_leader[i] = -1;
    sc_queue    = VG_(malloc)("pl.scan.queue", (sc_n + 1) * sizeof(Int));
    sc_head = sc_count = 0;
-   sc_parent   = VG_(malloc)("pl.scan.parent", (sc_n + 1) * sizeof(Int));
-   for (UInt i = 0; i < sc_n; i++) sc_parent[i] = -1;
-   sc_order    = VG_(malloc)("pl.scan.order", (sc_n + 1) * sizeof(Int));
+   sc_want_ret   = pl_py.found && pl_retain_wanted();
+   sc_want_edges = sc_want_ret && pl_dominators_wanted();
+   /* Who reached each block, and in which order: for retainers only
+      (a C program, a quiet checkpoint go without). */
+   sc_parent = sc_order = NULL;
+   if (sc_want_ret) {
+      sc_parent = VG_(malloc)("pl.scan.parent", (sc_n + 1) * sizeof(Int));
+      for (UInt i = 0; i < sc_n; i++) sc_parent[i] = -1;
+      sc_order  = VG_(malloc)("pl.scan.order", (sc_n + 1) * sizeof(Int));
+   }
    sc_n_order  = 0;
    sc_roots    = VG_(newXA)(VG_(malloc), "pl.scan.roots", VG_(free),
                             sizeof(PL_Root));
    scan_src    = -1;
-   sc_want_ret   = pl_py.found && pl_retain_wanted();
-   sc_want_edges = sc_want_ret && pl_dominators_wanted();
    sc_efrom = sc_eto = NULL;
    sc_ne = sc_ecap = 0;
    sc_root_edges = sc_want_edges
@@ -1163,24 +1235,29 @@ void pl_scan ( /*OUT*/PL_ScanResult* res, ThreadId requester,
       Addr end = sc_blocks[i]->data + (sc_blocks[i]->szB ? sc_blocks[i]->szB : 1);
       if (end > sc_hi) sc_hi = end;
    }
+   build_page_index();
 
-   /* Which blocks are Python objects, and where the object starts. */
-   sc_type = VG_(calloc)("pl.scan.type", sc_n + 1, sizeof(Addr));
+   /* Which blocks are Python objects, and where the object starts;
+      their types (a C program goes without the array). */
+   sc_type = pl_py.found
+             ? VG_(calloc)("pl.scan.type", sc_n + 1, sizeof(Addr)) : NULL;
    pl_pyobj_begin();
    for (UInt i = 0; i < sc_n; i++) {
       Bool gc = False;
+      Addr no_type = 0;
       /* Another allocator's block need not be mapped any more (its
          pool unmapped without telling): only read what is. */
       Int off = PL_IS_CUSTOM(sc_blocks[i])
                 && !VG_(am_is_valid_for_client)(sc_blocks[i]->data,
                        sc_blocks[i]->szB ? sc_blocks[i]->szB : 1,
                        VKI_PROT_READ)
-                ? -1 : pl_pyobj_offset(sc_blocks[i], &gc, &sc_type[i]);
+                ? -1 : pl_pyobj_offset(sc_blocks[i], &gc,
+                                       sc_type ? &sc_type[i] : &no_type);
       sc_extra[i].obj_off = (off >= 0 && off < NO_OBJ) ? (UChar)off : NO_OBJ;
       sc_extra[i].gc = gc;
       if (sc_extra[i].obj_off != NO_OBJ) {
          Addr obj = sc_blocks[i]->data + off;
-         Int  t   = pl_pyobj_text_offset(obj, sc_type[i]);
+         Int  t   = pl_pyobj_text_offset(obj, TYPE_OF(i));
          sc_extra[i].dead = *(const ULong*)obj == 0;
          sc_extra[i].text_off = t > 0 && off + t < 256 ? (UChar)(off + t) : 0;
       }
@@ -1246,7 +1323,7 @@ void pl_scan ( /*OUT*/PL_ScanResult* res, ThreadId requester,
          list is reachable). */
       if (ex->dead) {
          ex->obj_off = NO_OBJ;
-         sc_type[i]  = 0;
+         if (sc_type) sc_type[i] = 0;
       }
       res->obj_off[i] = ex->obj_off;
       switch (ex->state) {
@@ -1280,6 +1357,8 @@ void pl_scan ( /*OUT*/PL_ScanResult* res, ThreadId requester,
    }
    VG_(free)(sc_extra);
    VG_(free)(sc_queue);
+   if (sc_page) VG_(free)(sc_page);
+   sc_page = NULL;
    sc_extra = NULL;
    sc_queue = NULL;
    if (sc_want_ret) {
@@ -1292,8 +1371,8 @@ void pl_scan ( /*OUT*/PL_ScanResult* res, ThreadId requester,
 void pl_scan_free ( PL_ScanResult* res )
 {
    VG_(free)(res->leader);
-   VG_(free)(res->parent);
-   VG_(free)(res->order);
+   if (res->parent) VG_(free)(res->parent);
+   if (res->order) VG_(free)(res->order);
    VG_(deleteXA)(res->roots);
    if (res->retainer) VG_(free)(res->retainer);
    if (res->edge_from) VG_(free)(res->edge_from);
@@ -1304,8 +1383,8 @@ void pl_scan_free ( PL_ScanResult* res )
    if (res->dom_blocks) VG_(free)(res->dom_blocks);
    if (res->blocks) VG_(free)(res->blocks);
    VG_(free)(res->kind);
-   VG_(free)(res->indirect_szB);
-   VG_(free)(res->py_type);
+   if (res->indirect_szB) VG_(free)(res->indirect_szB);
+   if (res->py_type) VG_(free)(res->py_type);
    VG_(free)(res->obj_off);
    VG_(free)(res->heur);
    VG_(memset)(res, 0, sizeof *res);
@@ -1347,7 +1426,7 @@ static void describe_location ( Addr loc )
       VG_(umsg)("   holding a Python '%s' object at %#lx\n", tn,
                 b->data + off);
    }
-   pl_pp_stacks(b->where, b->py_stack);
+   pl_pp_stacks(pl_block_where(b), b->py_stack);
 }
 
 static void search_hit ( Addr w )
@@ -1438,7 +1517,7 @@ void pl_who_points_at ( ThreadId tid, Addr a, SizeT len )
                 " %u pointers to it found\n", a, tn, rc, srch_hits);
    }
    pl_pyobj_end();
-   VG_(free)(sc_blocks);
+   if (sc_blocks) VG_(free)(sc_blocks);
    sc_blocks = NULL;
    sc_n = 0;
    n_dead = 0;

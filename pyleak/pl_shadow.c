@@ -2,8 +2,8 @@
    Copyright (C) 2026 the pyleak developers.  GPL-2.0-or-later.
 
    Every block the client allocates through the replaced malloc family
-   gets a PL_Block, found by its start address in the core's hash
-   table (which grows by itself, so lookups stay O(1) for free and
+   gets a PL_Block, found by its start address in a PL_BMap (pl_bmap.c:
+   it grows and shrinks by itself, so lookups stay O(1) for free and
    realloc with tens of millions of blocks).  Records come from a pool
    allocator: a malloc-heavy Python process allocates and frees them at
    a high rate and the pool keeps that cheap. */
@@ -19,14 +19,43 @@
 
 PL_HeapStats pl_heap;
 
-static VgHashTable* blocks;
-static PoolAlloc*   block_pool;
+static PL_BMap    blocks;
+static PoolAlloc* block_pool;
+
+ExeContext** pl_sites;
+static UInt  sites_cap;
 
 void pl_shadow_init ( void )
 {
-   blocks     = VG_(HT_construct)("pl.shadow.blocks");
+   pl_bmap_init(&blocks);
    block_pool = VG_(newPA)(sizeof(PL_Block), 1000, VG_(malloc),
                            "pl.shadow.pool", VG_(free));
+   sites_cap = 1024;
+   pl_sites  = VG_(calloc)("pl.shadow.sites", sites_cap, sizeof(ExeContext*));
+}
+
+/* A block's stack is kept as the ECU / 4 of its ExeContext (the core's
+   own ECU -> ExeContext lookup walks its whole table): 4 bytes instead
+   of 8, and room in the record for the flags.  Index 0 is no stack. */
+void pl_block_set_where ( PL_Block* b, ExeContext* ec )
+{
+   if (ec == NULL) {
+      b->where_ix = 0;
+      return;
+   }
+   UInt ix = VG_(get_ECU_from_ExeContext)(ec) >> 2;
+   tl_assert(ix > 0 && ix < (1U << 29));
+   if (UNLIKELY(ix >= sites_cap)) {
+      UInt cap = sites_cap;
+      while (cap <= ix) cap *= 2;
+      pl_sites = VG_(realloc)("pl.shadow.sites", pl_sites,
+                              cap * sizeof(ExeContext*));
+      VG_(memset)(pl_sites + sites_cap, 0,
+                  (cap - sites_cap) * sizeof(ExeContext*));
+      sites_cap = cap;
+   }
+   pl_sites[ix] = ec;
+   b->where_ix  = ix;
 }
 
 /* The native stack of an allocation made while Python code runs ends
@@ -68,8 +97,7 @@ PL_Block* pl_shadow_make ( ThreadId tid, Addr data, SizeT szB,
    PL_Block* b = VG_(allocEltPA)(block_pool);
    b->data      = data;
    b->szB       = szB;
-   b->tid       = (UShort)tid;
-   b->allockind = (UChar)kind;
+   b->allockind = kind;
    b->py_flags  = 0;
    /* The Python stack, when an interpreter is (or has just become)
       known: see pl_pystack.c for why this is cheap. */
@@ -80,7 +108,7 @@ PL_Block* pl_shadow_make ( ThreadId tid, Addr data, SizeT szB,
       client request, the function that made it); the core's unwinder
       starts at the client's call into it, which is what every leak
       report wants to show. */
-   b->where     = native_stack(tid, b->py_stack, depth);
+   pl_block_set_where(b, native_stack(tid, b->py_stack, depth));
 
    pl_heap.n_allocs++;
    pl_heap.bytes_allocated += szB;
@@ -91,7 +119,7 @@ PL_Block* pl_shadow_new ( ThreadId tid, Addr data, SizeT szB,
                           PL_AllocKind kind )
 {
    PL_Block* b = pl_shadow_make(tid, data, szB, kind);
-   VG_(HT_add_node)(blocks, b);
+   pl_bmap_add(&blocks, b);
    pl_heap.in_use_bytes += szB;
    pl_heap.in_use_blocks++;
    return b;
@@ -102,9 +130,8 @@ PL_Block* pl_shadow_new ( ThreadId tid, Addr data, SizeT szB,
 static void take_stacks ( ThreadId tid, PL_Block* b )
 {
    UChar* depth = NULL;
-   b->tid      = (UShort)tid;
    b->py_stack = pl_pystack_capture(tid, &depth);
-   b->where    = native_stack(tid, b->py_stack, depth);
+   pl_block_set_where(b, native_stack(tid, b->py_stack, depth));
 }
 
 /* A Python object at OP starts a new life (_Py_NewReference, seen by
@@ -122,7 +149,7 @@ void pl_shadow_renew ( ThreadId tid, Addr op )
    static const Int pre[] = { 16, 0, 32, 48 };
    PL_Block* b = NULL;
    for (Int i = 0; i < 4 && b == NULL; i++) {
-      PL_Block* c = VG_(HT_lookup)(blocks, op - pre[i]);
+      PL_Block* c = pl_bmap_find(&blocks, op - pre[i]);
       if (c && op + 16 <= c->data + c->szB)
          b = c;
    }
@@ -141,7 +168,7 @@ void pl_shadow_renew_reused ( ThreadId tid, Addr op )
    if (!pl_py.found || last_alloc == NULL)
       return;
    for (SizeT pre = 0; pre <= 16; pre += 16) {
-      PL_Block* b = VG_(HT_lookup)(blocks, op - pre);
+      PL_Block* b = pl_bmap_find(&blocks, op - pre);
       if (b == NULL)
          continue;
       if (b->data != last_alloc[tid] && op + 16 <= b->data + b->szB
@@ -153,14 +180,14 @@ void pl_shadow_renew_reused ( ThreadId tid, Addr op )
 
 PL_Block* pl_shadow_lookup ( Addr data )
 {
-   return VG_(HT_lookup)(blocks, data);
+   return pl_bmap_find(&blocks, data);
 }
 
 void pl_shadow_mark_prefork ( void )
 {
    PL_Block* b;
-   VG_(HT_ResetIter)(blocks);
-   while ((b = VG_(HT_Next)(blocks)) != NULL)
+   UInt i = 0;
+   while ((b = pl_bmap_next(&blocks, &i)) != NULL)
       b->py_flags |= PL_PYF_PREFORK;
 }
 
@@ -169,7 +196,7 @@ void pl_shadow_mark_prefork ( void )
    is not ours to diagnose: we are a leak checker). */
 PL_Block* pl_shadow_remove ( Addr data )
 {
-   PL_Block* b = VG_(HT_remove)(blocks, data);
+   PL_Block* b = pl_bmap_remove(&blocks, data);
    if (b) {
       pl_heap.in_use_bytes -= b->szB;
       pl_heap.in_use_blocks--;
@@ -193,7 +220,7 @@ static Int cmp_block_addr ( const void* a, const void* b )
    merged with other allocators' (pl_custom.c decides which of each). */
 PL_Block** pl_shadow_sorted ( UInt* n )
 {
-   PL_Block** arr = (PL_Block**)VG_(HT_to_array)(blocks, n);
-   VG_(ssort)(arr, *n, sizeof(PL_Block*), cmp_block_addr);
+   PL_Block** arr = pl_bmap_to_array(&blocks, n);
+   if (arr) VG_(ssort)(arr, *n, sizeof(PL_Block*), cmp_block_addr);
    return pl_custom_merge(arr, n);
 }

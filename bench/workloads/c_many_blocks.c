@@ -1,10 +1,13 @@
 /* Scale benchmark workload (bench/checkpoints): BENCH_BLOCKS live blocks
-   of 16 bytes, each reachable from one array, then one leak check
+   of 16 bytes, each reachable from one array (held by a global to the
+   end: the check at exit sees the same live heap), then one leak check
    (PYLEAK_LEAK_CHECK) and nothing freed.  pyleak's -v line says how
    long the check took; the peak RSS, how much memory the run needed. */
 #include <stdio.h>
 #include <stdlib.h>
 #include "pyleak.h"
+
+void **volatile kept;
 
 int main(void)
 {
@@ -16,5 +19,6 @@ int main(void)
       all[i] = malloc(16);
    PYLEAK_LEAK_CHECK("scale");
    printf("%ld blocks\n", n);
+   kept = all;                     /* live at exit too */
    return all[n - 1] == NULL;
 }
