@@ -42,11 +42,16 @@ typedef struct _TypeNode {
 } TypeNode;
 
 static VgHashTable* types;      /* per scan */
+/* In front of it, the last types seen, by address: a scan asks about
+   every block, most of them objects of a few dozen types. */
+#define N_RECENT 512
+static TypeNode* recent[N_RECENT];
 
 void pl_pyobj_begin ( void )
 {
    if (pl_py.found && types == NULL)
       types = VG_(HT_construct)("pl.pyobj.types");
+   VG_(memset)(recent, 0, sizeof recent);
 }
 
 void pl_pyobj_end ( void )
@@ -55,6 +60,7 @@ void pl_pyobj_end ( void )
       VG_(HT_destruct)(types, VG_(free));
       types = NULL;
    }
+   VG_(memset)(recent, 0, sizeof recent);
 }
 
 /* A type's name: a non-empty printable C string of under 256 bytes. */
@@ -80,8 +86,14 @@ static Bool is_static ( Addr tp )
 
 static const TypeNode* type_info ( Addr tp )
 {
+   TypeNode** slot = &recent[(tp >> 4) % N_RECENT];
+   if (*slot && (*slot)->key == tp)
+      return *slot;
    TypeNode* t = VG_(HT_lookup)(types, tp);
-   if (t) return t;
+   if (t) {
+      *slot = t;
+      return t;
+   }
    const PL_PyLayout* L = pl_py.lay;
    t = VG_(malloc)("pl.pyobj.type", sizeof *t);
    VG_(memset)(t, 0, sizeof *t);
@@ -104,6 +116,7 @@ static const TypeNode* type_info ( Addr tp )
       t->basicsize = basic;
    }
    VG_(HT_add_node)(types, t);
+   *slot = t;
    return t;
 }
 

@@ -549,7 +549,10 @@ static PL_RecSet* build_records ( const PL_ScanResult* s,
    *n = nr;
    *arr = list;
    PL_Record* r;
-   VG_(ssort)(*arr, *n, sizeof(PL_Record*), cmp_records);
+   /* A checkpoint that shows nothing keeps its records only to compare
+      the next one's with, by key: their order is never seen. */
+   if (!pl_checkpoint_running || pl_checkpoint_showing)
+      VG_(ssort)(*arr, *n, sizeof(PL_Record*), cmp_records);
    for (UInt i = 0; i < *n; i++)
       (*arr)[i]->nr = i;
    if (bl)

@@ -539,6 +539,21 @@ static void mark_from ( Addr w, Bool prior_def )
    }
 }
 
+/* Clique phase: W, in a block of the group LEADER leads, points to
+   block I by its start, or to its object, and the leader is a Python
+   object (a leaked reference or an uncollected cycle). */
+static Bool holds_by_start ( Int leader, Int i, Addr w )
+{
+   const Extra* lx = &sc_extra[leader];
+   const Extra* ex = &sc_extra[i];
+   Addr d = sc_blocks[i]->data;
+   if (lx->obj_off == NO_OBJ || lx->dead)
+      return False;
+   return w == d || is_obj_ref(i, w)
+          || (ex->hook_off && w == d + ex->hook_off)
+          || (ex->text_off && w == d + ex->text_off);
+}
+
 /* Clique phase: a word found in a lost block of clique LEADER. */
 static void mark_clique ( Addr w, Int leader )
 {
@@ -549,8 +564,19 @@ static void mark_clique ( Addr w, Int leader )
       if (is_obj_ref(i, w)) sc_extra[i].cyclic = 1;
       return;
    }
-   if (sc_extra[i].state != S_Unreached)
+   if (sc_extra[i].state == S_Possible && holds_by_start(leader, i, w)) {
+      /* Part of a lost Python object's group after all: only an
+         interior pointer reached it from live memory (a stale pointer
+         into a dict's keys table, left in a live stack slot, is the
+         common one), while a lost object holds it as Python holds its
+         buffers and objects, by the start.  Without this, what a
+         leaked dict keeps alive turns "possibly lost" under its own
+         sites whenever a stale pointer happens to fall into it, and
+         the leaked reference retains nothing.  A C leak's group keeps
+         memcheck's rule (its cliques take unreached blocks only). */
+   } else if (sc_extra[i].state != S_Unreached) {
       return;
+   }
    sc_extra[i].state = S_Indirect;
    /* A block that led its own clique joins this one with everything
       it had gathered (its members find the new leader through it). */
@@ -606,18 +632,28 @@ static void scan_range ( Addr start, SizeT len, Bool prior_def, Int leader )
 
    scan_cur = VG_ROUNDUP(start, sizeof(Addr));
    if (VG_MINIMAL_SETJMP(scan_jmpbuf) != 0) {
-      /* Faulted at scan_cur: skip the rest of its page. */
+      /* Faulted in scan_cur's page: skip the rest of it. */
       scan_cur = VG_PGROUNDDN(scan_cur) + VKI_PAGE_SIZE;
    }
+   /* A page at a time: scan_cur (volatile, for the fault catcher and
+      for the root a hit is found in) is written once a page and at
+      each hit, the words themselves read in a register loop. */
    while (scan_cur < end) {
-      UWord w = *(volatile UWord*)scan_cur;
-      if (w >= sc_lo && w < sc_hi) {
+      Addr p    = scan_cur;
+      Addr stop = VG_PGROUNDDN(p) + VKI_PAGE_SIZE;
+      if (stop > end || stop < p) stop = end;
+      __asm__ __volatile__("" ::: "memory");
+      for (; p < stop; p += sizeof(Addr)) {
+         UWord w = *(const UWord*)p;
+         if (LIKELY(w < sc_lo || w >= sc_hi))
+            continue;
+         scan_cur = p;
          if (leader >= 0)                 mark_clique(w, leader);
          else if (leader == COUNT_REFS)   count_ref(w);
          else if (leader == SEARCH)       search_hit(w);
          else                             mark_from(w, prior_def);
       }
-      scan_cur += sizeof(Addr);
+      scan_cur = stop;
    }
    VG_(set_fault_catcher)(prev);
 }

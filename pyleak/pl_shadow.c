@@ -209,11 +209,49 @@ void pl_shadow_release ( PL_Block* b )
    VG_(freeEltPA)(block_pool, b);
 }
 
-static Int cmp_block_addr ( const void* a, const void* b )
+/* Sort ARR (N blocks) by address: a least-significant-digit radix sort
+   on the address bits above the lowest block's, 11 bits a pass.  A
+   check sorts every block of the process (a pytest process: 137,000 at
+   each of its checkpoints), and a comparison sort through a function
+   pointer, each comparison reading two block records, cost a tenth of
+   a checkpoint; this reads each record twice a pass, in order. */
+#define RADIX_BITS 11
+static void sort_by_address ( PL_Block** arr, UInt n )
 {
-   Addr x = (*(PL_Block* const*)a)->data;
-   Addr y = (*(PL_Block* const*)b)->data;
-   return x < y ? -1 : x > y ? 1 : 0;
+   if (n < 2)
+      return;
+   Addr lo = arr[0]->data, hi = lo;
+   for (UInt i = 1; i < n; i++) {
+      Addr a = arr[i]->data;
+      if (a < lo) lo = a;
+      if (a > hi) hi = a;
+   }
+   UInt bits = 0;
+   while (bits < 64 && ((hi - lo) >> bits) != 0) bits++;
+   PL_Block** tmp = VG_(malloc)("pl.shadow.sort", n * sizeof(PL_Block*));
+   UInt* count = VG_(malloc)("pl.shadow.count",
+                             (1U << RADIX_BITS) * sizeof(UInt));
+   PL_Block** from = arr;
+   PL_Block** to   = tmp;
+   for (UInt shift = 0; shift < bits; shift += RADIX_BITS) {
+      const UWord mask = (1UL << RADIX_BITS) - 1;
+      VG_(memset)(count, 0, (1U << RADIX_BITS) * sizeof(UInt));
+      for (UInt i = 0; i < n; i++)
+         count[((from[i]->data - lo) >> shift) & mask]++;
+      UInt sum = 0;
+      for (UInt d = 0; d <= mask; d++) {
+         UInt c = count[d];
+         count[d] = sum;
+         sum += c;
+      }
+      for (UInt i = 0; i < n; i++)
+         to[count[((from[i]->data - lo) >> shift) & mask]++] = from[i];
+      PL_Block** t = from; from = to; to = t;
+   }
+   if (from != arr)
+      VG_(memcpy)(arr, from, n * sizeof(PL_Block*));
+   VG_(free)(count);
+   VG_(free)(tmp);
 }
 
 /* Every block a leak check considers, sorted by address: malloc's,
@@ -221,6 +259,6 @@ static Int cmp_block_addr ( const void* a, const void* b )
 PL_Block** pl_shadow_sorted ( UInt* n )
 {
    PL_Block** arr = pl_bmap_to_array(&blocks, n);
-   if (arr) VG_(ssort)(arr, *n, sizeof(PL_Block*), cmp_block_addr);
+   if (arr) sort_by_address(arr, *n);
    return pl_custom_merge(arr, n);
 }
