@@ -500,10 +500,19 @@ static void mark_from ( Addr w, Bool prior_def )
       debug_pointer(w, i);
    Extra* ex = &sc_extra[i];
    Addr d = sc_blocks[i]->data;
+   /* The start of a block whose Python object sits after a pre-header
+      (3.11+ managed dicts, weakrefs): it makes the block reachable, as
+      for memcheck, but it is no reference for the dominator tree: no
+      CPython code keeps such a pointer, and a stale one does exist
+      (3.10 and 3.11's _PyPegen_dummy_name keeps a pointer into a freed
+      parser arena in a static, whatever block later starts there), so
+      a live object it happens to hit would be retained by no one. */
+   Bool pre_start = w == d && ex->obj_off != NO_OBJ && ex->obj_off > 16
+                    && !(ex->hook_off && w == d + ex->hook_off);
    if (ex->state == S_Reachable) {
       if (ex->heur && w == d)
          ex->heur = 0;           /* reached by its start after all */
-      if (sc_want_edges && prior_def && !in_gc_head(i, w)
+      if (sc_want_edges && prior_def && !in_gc_head(i, w) && !pre_start
           && !(scan_src_dead && !ex->dead)
           && (w == d || is_obj_ref(i, w) || stackref_pointer(w, i)
               || (ex->hook_off && w == d + ex->hook_off)
@@ -530,7 +539,7 @@ static void mark_from ( Addr w, Bool prior_def )
       ex->state = S_Reachable;
       ex->heur  = (UChar)heur;
       reached(i);
-      if (sc_want_edges)
+      if (sc_want_edges && !pre_start)
          add_edge(i);
       push(i);              /* rescan: what it points to is now definite */
    } else if (ex->state == S_Unreached) {

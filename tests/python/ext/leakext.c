@@ -28,6 +28,10 @@
  *                           bytes into obj's block, never at its start
  *                           (no reference is taken): the only pointer
  *                           to a leaked object makes it possibly lost
+ *   point_before(obj, n)    lx_before: the static lx_before points n
+ *                           bytes before obj (the start of its block,
+ *                           given the size of what precedes the object),
+ *                           as a stale pointer might; no reference
  *   call(fn, *args, **kw)   lx_call: fn(*args, **kw) via PyObject_Call,
  *                           returns its result
  *   leak_in_thread_nogil(n) lx_leak_bytes(n) with the GIL released
@@ -80,6 +84,7 @@ static PyObject *lx_kept[LX_KEPT_MAX];
 static const char *volatile lx_text[LX_TEXT_MAX];
 static int lx_ntext;
 static const char *volatile lx_inside;
+static const char *volatile lx_before;
 static Py_ssize_t lx_nkept;
 
 struct lx_node {
@@ -372,6 +377,18 @@ leakext_point_inside(PyObject *self, PyObject *arg)
     Py_RETURN_NONE;
 }
 
+static PyObject *
+leakext_point_before(PyObject *self, PyObject *args)
+{
+    PyObject *obj;
+    Py_ssize_t n;
+    (void)self;
+    if (!PyArg_ParseTuple(args, "On", &obj, &n))
+        return NULL;
+    lx_before = (const char *)obj - n;
+    Py_RETURN_NONE;
+}
+
 /* version_word_leak(): mallocs 8192 bytes and forgets them, and returns
    a new empty dict whose version tag (the word after ma_used: 3.10-3.13
    ma_version_tag, 3.14+ _ma_watcher_tag, a counter) holds the
@@ -582,6 +599,8 @@ static PyMethodDef leakext_methods[] = {
      "keep(obj): store a new reference in the C static array lx_kept."},
     {"point_inside", leakext_point_inside, METH_O,
      "point_inside(obj): the static lx_inside points 20 bytes into obj."},
+    {"point_before", leakext_point_before, METH_VARARGS,
+     "point_before(obj, n): the static lx_before points n bytes before obj."},
     {"version_word_leak", leakext_version_word_leak, METH_NOARGS,
      "version_word_leak(): leak 8 KB; a new dict whose version word "
      "holds an address inside them."},
