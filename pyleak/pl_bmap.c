@@ -145,3 +145,33 @@ PL_Block** pl_bmap_to_array ( const PL_BMap* m, UInt* n )
    tl_assert(k == m->n);
    return arr;
 }
+
+/* The blocks, moved to the front of the table's own array, which the
+   map gives up (it is empty until pl_bmap_give_back): a leak check
+   sorts that array and scans with it, instead of a copy that would be
+   the largest of its arrays.  NULL when the map never held a block. */
+PL_Block** pl_bmap_take ( PL_BMap* m, UInt* n )
+{
+   PL_Block** arr = m->slot;
+   UInt k = 0;
+   for (UInt i = 0; i < m->cap; i++)
+      if (m->slot[i] != NULL)
+         arr[k++] = m->slot[i];
+   tl_assert(k == m->n);
+   *n = k;
+   pl_bmap_init(m);
+   return arr;
+}
+
+/* The N blocks of ARR (from pl_bmap_take) back into the map, and ARR
+   freed. */
+void pl_bmap_give_back ( PL_BMap* m, PL_Block** arr, UInt n )
+{
+   UInt cap = MIN_CAP;
+   while (4 * ((ULong)m->n + n) > 3 * (ULong)cap) cap *= 2;
+   if (cap > m->cap)
+      resize(m, cap);
+   for (UInt i = 0; i < n; i++)
+      pl_bmap_add(m, arr[i]);
+   if (arr) VG_(free)(arr);
+}

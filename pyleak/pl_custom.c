@@ -441,6 +441,11 @@ static Bool overlap_allowed ( const PL_Block* a, const PL_Block* b )
    return inner->data >= outer->data && last_byte(inner) <= last_byte(outer);
 }
 
+Bool pl_custom_any ( void )
+{
+   return n_chunks + customs.n > 0;
+}
+
 PL_Block** pl_custom_merge ( PL_Block** mallocs, UInt* n )
 {
    UInt n_m = *n;

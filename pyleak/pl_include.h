@@ -84,6 +84,8 @@ PL_Block*  pl_bmap_find     ( const PL_BMap* m, Addr a );
 PL_Block*  pl_bmap_remove   ( PL_BMap* m, Addr a );
 PL_Block*  pl_bmap_next     ( const PL_BMap* m, UInt* i );
 PL_Block** pl_bmap_to_array ( const PL_BMap* m, UInt* n );
+PL_Block** pl_bmap_take     ( PL_BMap* m, UInt* n );
+void       pl_bmap_give_back ( PL_BMap* m, PL_Block** arr, UInt n );
 
 /* py_flags */
 #define PL_PYF_CODE    0x01    /* holds a code object pl_pystack.c caches */
@@ -122,8 +124,10 @@ void      pl_shadow_renew_reused ( ThreadId tid, Addr op );
 /* The instrumentation that sees those stores (pl_newref.c). */
 IRSB*     pl_newref_instrument ( IRSB* bb, const VexGuestLayout* layout );
 /* All live blocks a leak check considers, sorted by address; *n gets
-   the count.  The caller frees the array with VG_(free). */
+   the count.  The caller hands the array back with pl_shadow_sorted_done
+   before the client runs again (it may be the shadow table's own). */
 PL_Block** pl_shadow_sorted ( UInt* n );
+void       pl_shadow_sorted_done ( PL_Block** arr, UInt n );
 /* The allocation stack of thread TID now (pl_unwind.c).  N_EVAL: the
    allocation has a Python stack of that many runs of frames (groups),
    end at the N_EVAL-th eval-loop frame, the one that runs the outermost
@@ -160,6 +164,8 @@ Bool pl_custom_client_request ( ThreadId tid, UWord* arg, UWord* ret );
 /* free() of an address that is no malloc block: a MALLOCLIKE block
    there is freed (as memcheck does).  True if there was one. */
 Bool pl_custom_free ( Addr p );
+/* Are there blocks of other allocators (for pl_custom_merge)? */
+Bool pl_custom_any ( void );
 /* MALLOC (sorted, *N blocks, may be NULL) merged with the custom
    blocks by memcheck's rules; MALLOC is freed or returned. */
 PL_Block** pl_custom_merge ( PL_Block** malloc, UInt* n );
@@ -268,6 +274,8 @@ typedef struct {
    ULong*     dom_bytes;
    UInt*      dom_blocks;
 } PL_ScanResult;
+/* Block I's group leader, or -1 (LEADER is NULL when nothing is lost). */
+#define PL_LEADER(s, i) ((s)->leader ? (s)->leader[i] : -1)
 
 /* A root word that reached a block: its address, or 0 and the thread
    for a register. */

@@ -348,8 +348,8 @@ PL_NamedCount* pl_record_types ( const PL_Record* r, /*OUT*/UInt* n )
 
 /* Build the records of one scan into a fresh set; *arr gets them
    sorted for printing. */
-static void list_blocks ( const PL_ScanResult* s, PL_Record** rec_of,
-                          PL_BlockList* bl )
+/* How many blocks the block list BL takes from S. */
+static UInt count_listed ( const PL_ScanResult* s, const PL_BlockList* bl )
 {
    UInt m = 0;
    for (UInt i = 0; i < s->n_blocks; i++) {
@@ -357,11 +357,19 @@ static void list_blocks ( const PL_ScanResult* s, PL_Record** rec_of,
                    || s->kind[i] == PL_KReachableC;
       m += !(reach && !bl->reachable);
    }
+   return m;
+}
+
+static void list_blocks ( const PL_ScanResult* s, PL_Record** rec_of,
+                          PL_BlockList* bl )
+{
+   UInt m = count_listed(s, bl);
    bl->n = m;
    if (m == 0) {               /* the usual case: nothing lost */
       bl->data = NULL;
       return;
    }
+   tl_assert(rec_of != NULL);
    Int* idx = VG_(malloc)("pl.records.bidx", (s->n_blocks + 1) * sizeof(Int));
    m = 0;
    for (UInt i = 0; i < s->n_blocks; i++) {
@@ -377,11 +385,11 @@ static void list_blocks ( const PL_ScanResult* s, PL_Record** rec_of,
    for (UInt i = 0; i < s->n_blocks; i++) {
       Int j = idx[i];
       if (j < 0) continue;
-      const PL_Record* r = rec_of[i] ? rec_of[i] : rec_of[s->leader[i]];
+      const PL_Record* r = rec_of[i] ? rec_of[i] : rec_of[PL_LEADER(s, i)];
       bl->data[j]   = s->blocks[i]->data;
       bl->szB[j]    = s->blocks[i]->szB;
       bl->rec[j]    = r ? r->nr : 0;
-      bl->leader[j] = s->leader[i] >= 0 ? idx[s->leader[i]] : -1;
+      bl->leader[j] = PL_LEADER(s, i) >= 0 ? idx[PL_LEADER(s, i)] : -1;
       bl->heur[j]   = s->heur ? s->heur[i] : 0;
    }
    VG_(free)(idx);
@@ -489,12 +497,21 @@ static PL_RecSet* build_records ( const PL_ScanResult* s,
       canon = VG_(HT_construct)("pl.report.canon");
       pl_ptab_init(&memo, "pl.report.memo", 1024);
    }
-   PL_Record** rec_of = VG_(malloc)("pl.report.recof",
-                                    (s->n_blocks + 1) * sizeof(PL_Record*));
+   /* Each block's record: for folding groups into their leaders'
+      records, the block list, retained sizes and a checkpoint's types.
+      A check that needs none (everything reachable: the usual case)
+      goes without the array, 8 bytes a block. */
+   Bool need_rec_of = s->leader != NULL || s->dom != NULL
+                      || pl_checkpoint_running
+                      || (bl != NULL && count_listed(s, bl) > 0);
+   PL_Record** rec_of = need_rec_of
+                        ? VG_(malloc)("pl.report.recof",
+                                      (s->n_blocks + 1) * sizeof(PL_Record*))
+                        : NULL;
    for (UInt i = 0; i < s->n_blocks; i++) {
       const PL_Block* b = s->blocks[i];
-      rec_of[i] = NULL;
-      if (s->leader[i] >= 0 && PL_KIND_FOLDS(s->kind[i]))
+      if (rec_of) rec_of[i] = NULL;
+      if (PL_LEADER(s, i) >= 0 && PL_KIND_FOLDS(s->kind[i]))
          continue;                     /* joins its leader's record */
       ExeContext* where = pl_block_where(b);
       if (cut && (b->py_stack || pl_clo_leak_resolution))
@@ -525,11 +542,11 @@ static PL_RecSet* build_records ( const PL_ScanResult* s,
          add_type(r, s->py_type[i]);
       if (s->kind[i] == PL_KDefinite)        /* so something is lost */
          r->indirect_bytes += s->indirect_szB[i];
-      rec_of[i] = r;
+      if (rec_of) rec_of[i] = r;
    }
    /* A leaked reference's record counts what it retains; a cycle's is
       the whole cycle, every object's type included. */
-   for (UInt i = 0; i < s->n_blocks; i++) {
+   for (UInt i = 0; i < s->n_blocks && s->leader; i++) {
       if (s->leader[i] < 0 || !PL_KIND_FOLDS(s->kind[i]))
          continue;
       PL_Record* r = rec_of[s->leader[i]];
@@ -559,7 +576,7 @@ static PL_RecSet* build_records ( const PL_ScanResult* s,
       list_blocks(s, rec_of, bl);
    if (pl_checkpoint_running)
       kept_rec_of = rec_of;             /* for pl_records_fill_types */
-   else
+   else if (rec_of)
       VG_(free)(rec_of);
    /* The retention path of a reachable object's record: its first
       object's (the others' differ at most in the part below the
@@ -673,7 +690,7 @@ void pl_records_fill_types ( void )
          continue;
       /* A folded block (a cycle's member) counts in its leader's. */
       PL_Record* r = kept_rec_of[i];
-      if (r == NULL && s->leader[i] >= 0 && s->kind[i] == PL_KCycle)
+      if (r == NULL && PL_LEADER(s, i) >= 0 && s->kind[i] == PL_KCycle)
          r = kept_rec_of[s->leader[i]];
       if (r != NULL && r->want_types)
          add_type(r, s->py_type[i]);

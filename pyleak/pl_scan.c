@@ -85,7 +85,8 @@ static UInt       sc_n;
 static Extra*     sc_extra;
 static SizeT*     sc_indirect;     /* per clique leader; NULL while
                                       nothing is lost (group_lost) */
-static Int*       sc_leader;       /* per block: the group it joined */
+static Int*       sc_leader;       /* per block: the group it joined;
+                                      NULL while nothing is lost */
 static Addr*      sc_type;         /* per block: Python type, or 0;
                                       NULL: no interpreter (TYPE_OF) */
 static Int*       sc_queue;        /* ring of block indices to scan */
@@ -1165,6 +1166,8 @@ static void group_lost ( void )
    if (!any)
       return;
    sc_indirect = VG_(calloc)("pl.scan.ind", sc_n + 1, sizeof(SizeT));
+   sc_leader   = VG_(malloc)("pl.scan.leader", (sc_n + 1) * sizeof(Int));
+   for (UInt i = 0; i < sc_n; i++) sc_leader[i] = -1;
    Bool py = False;
    for (UInt i = 0; i < sc_n && !py; i++)
       py = sc_extra[i].state == S_Unreached && sc_extra[i].obj_off != NO_OBJ
@@ -1248,8 +1251,7 @@ void pl_scan ( /*OUT*/PL_ScanResult* res, ThreadId requester,
    sc_blocks = pl_shadow_sorted(&sc_n);
    sc_extra    = VG_(calloc)("pl.scan.extra", sc_n + 1, sizeof(Extra));
    sc_indirect = NULL;
-   sc_leader   = VG_(malloc)("pl.scan.leader", (sc_n + 1) * sizeof(Int));
-   for (UInt i = 0; i < sc_n; i++) sc_leader[i] = -1;
+   sc_leader   = NULL;
    sc_queue    = VG_(malloc)("pl.scan.queue", (sc_n + 1) * sizeof(Int));
    sc_head = sc_count = 0;
    sc_want_ret   = pl_py.found && pl_retain_wanted();
@@ -1415,7 +1417,7 @@ void pl_scan ( /*OUT*/PL_ScanResult* res, ThreadId requester,
 
 void pl_scan_free ( PL_ScanResult* res )
 {
-   VG_(free)(res->leader);
+   if (res->leader) VG_(free)(res->leader);
    if (res->parent) VG_(free)(res->parent);
    if (res->order) VG_(free)(res->order);
    VG_(deleteXA)(res->roots);
@@ -1426,12 +1428,13 @@ void pl_scan_free ( PL_ScanResult* res )
    if (res->dom) VG_(free)(res->dom);
    if (res->dom_bytes) VG_(free)(res->dom_bytes);
    if (res->dom_blocks) VG_(free)(res->dom_blocks);
-   if (res->blocks) VG_(free)(res->blocks);
    VG_(free)(res->kind);
    if (res->indirect_szB) VG_(free)(res->indirect_szB);
    if (res->py_type) VG_(free)(res->py_type);
    VG_(free)(res->obj_off);
    VG_(free)(res->heur);
+   /* Last: it may be the shadow table's array, rebuilt into a table. */
+   pl_shadow_sorted_done(res->blocks, res->n_blocks);
    VG_(memset)(res, 0, sizeof *res);
 }
 
@@ -1562,7 +1565,7 @@ void pl_who_points_at ( ThreadId tid, Addr a, SizeT len )
                 " %u pointers to it found\n", a, tn, rc, srch_hits);
    }
    pl_pyobj_end();
-   if (sc_blocks) VG_(free)(sc_blocks);
+   pl_shadow_sorted_done(sc_blocks, sc_n);
    sc_blocks = NULL;
    sc_n = 0;
    n_dead = 0;

@@ -21,6 +21,11 @@ PL_HeapStats pl_heap;
 
 static PL_BMap    blocks;
 static PoolAlloc* block_pool;
+/* While a check holds the table's own array (pl_shadow_sorted), the
+   table is empty: lookups search that array. */
+static PL_Block** taken;
+static UInt       taken_n;
+static PL_Block*  taken_find ( Addr data );
 
 ExeContext** pl_sites;
 static UInt  sites_cap;
@@ -119,6 +124,7 @@ PL_Block* pl_shadow_new ( ThreadId tid, Addr data, SizeT szB,
                           PL_AllocKind kind )
 {
    PL_Block* b = pl_shadow_make(tid, data, szB, kind);
+   tl_assert(taken == NULL);           /* no allocation during a check */
    pl_bmap_add(&blocks, b);
    pl_heap.in_use_bytes += szB;
    pl_heap.in_use_blocks++;
@@ -180,6 +186,8 @@ void pl_shadow_renew_reused ( ThreadId tid, Addr op )
 
 PL_Block* pl_shadow_lookup ( Addr data )
 {
+   if (UNLIKELY(taken != NULL))
+      return taken_find(data);
    return pl_bmap_find(&blocks, data);
 }
 
@@ -196,6 +204,7 @@ void pl_shadow_mark_prefork ( void )
    is not ours to diagnose: we are a leak checker). */
 PL_Block* pl_shadow_remove ( Addr data )
 {
+   tl_assert(taken == NULL);           /* no free during a check */
    PL_Block* b = pl_bmap_remove(&blocks, data);
    if (b) {
       pl_heap.in_use_bytes -= b->szB;
@@ -255,10 +264,45 @@ static void sort_by_address ( PL_Block** arr, UInt n )
 }
 
 /* Every block a leak check considers, sorted by address: malloc's,
-   merged with other allocators' (pl_custom.c decides which of each). */
+   merged with other allocators' (pl_custom.c decides which of each).
+   With malloc's blocks only (the usual case), the array is the shadow
+   table's own, sorted in place: a copy would be the largest array of
+   the check (8 bytes a block). */
 PL_Block** pl_shadow_sorted ( UInt* n )
 {
+   tl_assert(taken == NULL);
+   if (!pl_custom_any()) {
+      PL_Block** arr = pl_bmap_take(&blocks, n);
+      sort_by_address(arr, *n);
+      taken   = arr;
+      taken_n = *n;
+      return arr;
+   }
    PL_Block** arr = pl_bmap_to_array(&blocks, n);
    if (arr) sort_by_address(arr, *n);
    return pl_custom_merge(arr, n);
+}
+
+void pl_shadow_sorted_done ( PL_Block** arr, UInt n )
+{
+   if (arr != NULL && arr == taken) {
+      pl_bmap_give_back(&blocks, arr, taken_n);
+      taken   = NULL;
+      taken_n = 0;
+   } else if (arr != NULL) {
+      VG_(free)(arr);
+   }
+}
+
+/* The block at DATA in the taken (sorted) array, or NULL. */
+static PL_Block* taken_find ( Addr data )
+{
+   Int lo = 0, hi = (Int)taken_n - 1;
+   while (lo <= hi) {
+      Int mid = lo + (hi - lo) / 2;
+      if (taken[mid]->data < data)      lo = mid + 1;
+      else if (taken[mid]->data > data) hi = mid - 1;
+      else return taken[mid];
+   }
+   return NULL;
 }
