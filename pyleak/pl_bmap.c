@@ -164,14 +164,25 @@ PL_Block** pl_bmap_take ( PL_BMap* m, UInt* n )
 }
 
 /* The N blocks of ARR (from pl_bmap_take) back into the map, and ARR
-   freed. */
+   freed.  ARR is as large as the old table: the blocks move to an array
+   of their own first, so that the old and the new table (each up to
+   2.7 times the blocks' pointers) never exist at once. */
 void pl_bmap_give_back ( PL_BMap* m, PL_Block** arr, UInt n )
 {
+   if (arr == NULL)
+      return;
+   PL_Block** blocks = arr;
+   if (n > 0) {
+      blocks = VG_(malloc)("pl.bmap.back", n * sizeof(PL_Block*));
+      VG_(memcpy)(blocks, arr, n * sizeof(PL_Block*));
+   }
+   VG_(free)(arr);
    UInt cap = MIN_CAP;
    while (4 * ((ULong)m->n + n) > 3 * (ULong)cap) cap *= 2;
    if (cap > m->cap)
       resize(m, cap);
    for (UInt i = 0; i < n; i++)
-      pl_bmap_add(m, arr[i]);
-   if (arr) VG_(free)(arr);
+      pl_bmap_add(m, blocks[i]);
+   if (n > 0)
+      VG_(free)(blocks);
 }

@@ -1326,6 +1326,8 @@ void pl_scan ( /*OUT*/PL_ScanResult* res, ThreadId requester,
       scan_roots(requester);
       group_lost();
    }
+   VG_(free)(sc_queue);          /* before the result's arrays */
+   sc_queue = NULL;
 
    res->blocks       = sc_blocks;
    res->n_blocks     = sc_n;
@@ -1403,11 +1405,9 @@ void pl_scan ( /*OUT*/PL_ScanResult* res, ThreadId requester,
          res->kind[i] = res->kind[l];
    }
    VG_(free)(sc_extra);
-   VG_(free)(sc_queue);
    if (sc_page) VG_(free)(sc_page);
    sc_page = NULL;
    sc_extra = NULL;
-   sc_queue = NULL;
    if (sc_want_ret) {
       UInt t0 = VG_(read_millisecond_timer)();
       pl_retain_compute(res);
