@@ -6,8 +6,8 @@
    another 8 to 16 per block; a Python process has millions of blocks
    and a long-running one keeps them for hours.  This is an open
    addressing table of block pointers, the key read from the block:
-   8 bytes a slot, between 3/8 and 3/4 full (11 to 21 bytes a block),
-   nothing in the block.
+   8 bytes a slot, between 3/8 and 3/4 full while it grows (11 to 21
+   bytes a block), halved when under 1/8 full; nothing in the block.
 
    Linear probing with backward-shift deletion: a free moves the
    entries after it back instead of leaving a tombstone, so a process
