@@ -31,6 +31,15 @@ static inline UInt home ( const PL_BMap* m, Addr a )
    return (UInt)(((ULong)a * 0x9E3779B97F4A7C15ULL) >> m->shift);
 }
 
+/* Put B in the first free slot from its home (the table has room). */
+static inline void place ( PL_BMap* m, PL_Block* b )
+{
+   UInt mask = m->cap - 1;
+   UInt j = home(m, b->data);
+   while (m->slot[j] != NULL) j = (j + 1) & mask;
+   m->slot[j] = b;
+}
+
 static void resize ( PL_BMap* m, UInt cap )
 {
    PL_Block** old = m->slot;
@@ -40,14 +49,9 @@ static void resize ( PL_BMap* m, UInt cap )
    m->cap   = 1U << log2;
    m->shift = 64 - log2;
    m->slot  = VG_(calloc)("pl.bmap.slots", m->cap, sizeof(PL_Block*));
-   UInt mask = m->cap - 1;
-   for (UInt i = 0; i < old_cap; i++) {
-      PL_Block* b = old[i];
-      if (b == NULL) continue;
-      UInt j = home(m, b->data);
-      while (m->slot[j] != NULL) j = (j + 1) & mask;
-      m->slot[j] = b;
-   }
+   for (UInt i = 0; i < old_cap; i++)
+      if (old[i] != NULL)
+         place(m, old[i]);
    if (old) VG_(free)(old);
 }
 
@@ -69,10 +73,7 @@ void pl_bmap_add ( PL_BMap* m, PL_Block* b )
 {
    if (4 * ((ULong)m->n + 1) > 3 * (ULong)m->cap)
       resize(m, m->cap ? 2 * m->cap : MIN_CAP);
-   UInt mask = m->cap - 1;
-   UInt j = home(m, b->data);
-   while (m->slot[j] != NULL) j = (j + 1) & mask;
-   m->slot[j] = b;
+   place(m, b);
    m->n++;
 }
 

@@ -360,10 +360,10 @@ static UInt count_listed ( const PL_ScanResult* s, const PL_BlockList* bl )
    return m;
 }
 
+/* The block list BL: the M blocks count_listed counted. */
 static void list_blocks ( const PL_ScanResult* s, PL_Record** rec_of,
-                          PL_BlockList* bl )
+                          PL_BlockList* bl, UInt m )
 {
-   UInt m = count_listed(s, bl);
    bl->n = m;
    if (m == 0) {               /* the usual case: nothing lost */
       bl->data = NULL;
@@ -501,9 +501,9 @@ static PL_RecSet* build_records ( const PL_ScanResult* s,
       records, the block list, retained sizes and a checkpoint's types.
       A check that needs none (everything reachable: the usual case)
       goes without the array, 8 bytes a block. */
+   UInt n_listed = bl ? count_listed(s, bl) : 0;
    Bool need_rec_of = s->leader != NULL || s->dom != NULL
-                      || pl_checkpoint_running
-                      || (bl != NULL && count_listed(s, bl) > 0);
+                      || pl_checkpoint_running || n_listed > 0;
    PL_Record** rec_of = need_rec_of
                         ? VG_(malloc)("pl.report.recof",
                                       (s->n_blocks + 1) * sizeof(PL_Record*))
@@ -573,7 +573,7 @@ static PL_RecSet* build_records ( const PL_ScanResult* s,
    for (UInt i = 0; i < *n; i++)
       (*arr)[i]->nr = i;
    if (bl)
-      list_blocks(s, rec_of, bl);
+      list_blocks(s, rec_of, bl, n_listed);
    if (pl_checkpoint_running)
       kept_rec_of = rec_of;             /* for pl_records_fill_types */
    else if (rec_of)

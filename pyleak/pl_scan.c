@@ -89,11 +89,11 @@ static Int*       sc_leader;       /* per block: the group it joined;
                                       NULL while nothing is lost */
 static Addr*      sc_type;         /* per block: Python type, or 0;
                                       NULL: no interpreter (TYPE_OF) */
+#define TYPE_OF(i) (sc_type ? sc_type[i] : 0)
 static Int*       sc_queue;        /* ring of block indices to scan */
 static UInt       sc_head, sc_count;
 static Int*       sc_parent;       /* see PL_ScanResult */
 static Int*       sc_order;
-#define TYPE_OF(i) (sc_type ? sc_type[i] : 0)
 static UInt       sc_n_order;
 static XArray*    sc_roots;
 static Int        scan_src;        /* block being scanned, -1: a root */
@@ -106,18 +106,23 @@ static Addr       sc_lo, sc_hi;    /* [lowest start, highest end) */
 /*--- Finding the block a word points into                 ---*/
 /*------------------------------------------------------------*/
 
-/* Index of the block containing A, or -1.  A zero-sized block covers
+/* One past the last address block B covers: a zero-sized block covers
    its one start address, else nothing could ever point to it. */
+static inline Addr block_end ( const PL_Block* b )
+{
+   return b->data + (b->szB ? b->szB : 1);
+}
+
+/* Index of the block containing A, or -1. */
 static Int block_index ( PL_Block* const* blocks, UInt n, Addr a )
 {
    Int lo = 0, hi = (Int)n - 1;
    while (lo <= hi) {
       Int mid = lo + (hi - lo) / 2;
       const PL_Block* b = blocks[mid];
-      Addr end = b->data + (b->szB ? b->szB : 1);
       if (a < b->data)
          hi = mid - 1;
-      else if (a >= end)
+      else if (a >= block_end(b))
          lo = mid + 1;
       else
          return mid;
@@ -139,17 +144,11 @@ static Int block_index ( PL_Block* const* blocks, UInt n, Addr a )
 static UInt*      sc_page;
 static UInt       sc_page_shift;
 
-static void build_page_index ( void )
+static void build_page_index ( Bool nested )
 {
    sc_page = NULL;
-   if (sc_n < 64)
+   if (sc_n < 64 || nested)
       return;
-   Addr max_end = 0;
-   for (UInt i = 0; i < sc_n; i++) {
-      if (sc_blocks[i]->data < max_end)
-         return;                                  /* nested */
-      max_end = sc_blocks[i]->data + (sc_blocks[i]->szB ? sc_blocks[i]->szB : 1);
-   }
    UWord span = sc_hi - sc_lo;
    sc_page_shift = 12;
    while ((span >> sc_page_shift) + 2 > (UWord)sc_n / 4 + 1024)
@@ -181,7 +180,7 @@ static inline Int find_block ( Addr a )
       if (sc_blocks[mid]->data <= a) lo = mid; else hi = mid - 1;
    }
    const PL_Block* b = sc_blocks[lo];
-   if (a < b->data || a >= b->data + (b->szB ? b->szB : 1))
+   if (a < b->data || a >= block_end(b))
       return -1;
    return lo;
 }
@@ -350,6 +349,20 @@ static Bool stackref_pointer ( Addr w, Int i )
           && is_obj_ref(i, w - 1);
 }
 
+/* Does W point to block I the way its owner holds it: its start, or,
+   for a Python object, the object (past the GC header and pre-header:
+   how every Python reference looks), a frame's tagged reference to
+   it, the object past debug-hook headers, or a `char *` to a bytes or
+   str object's text (pl_pyobj_text_offset)? */
+static Bool points_at_start ( Int i, Addr w )
+{
+   const Extra* ex = &sc_extra[i];
+   Addr d = sc_blocks[i]->data;
+   return w == d || is_obj_ref(i, w) || stackref_pointer(w, i)
+          || (ex->hook_off && w == d + ex->hook_off)
+          || (ex->text_off && w == d + ex->text_off);
+}
+
 /* memcheck's --leak-check-heuristics: interior pointers that common
    C++ and C idioms make, which count as pointers to the block's start
    (the block is then "reachable via heuristic"):
@@ -514,22 +527,13 @@ static void mark_from ( Addr w, Bool prior_def )
       if (ex->heur && w == d)
          ex->heur = 0;           /* reached by its start after all */
       if (sc_want_edges && prior_def && !in_gc_head(i, w) && !pre_start
-          && !(scan_src_dead && !ex->dead)
-          && (w == d || is_obj_ref(i, w) || stackref_pointer(w, i)
-              || (ex->hook_off && w == d + ex->hook_off)
-              || (ex->text_off && w == d + ex->text_off)))
+          && !(scan_src_dead && !ex->dead) && points_at_start(i, w))
          add_edge(i);
       return;
    }
    if (in_gc_head(i, w) || (scan_src_dead && !ex->dead))
       return;
-   /* A pointer to a Python object inside its block (past the GC header
-      and pre-header) is how every Python reference looks: it counts
-      as a pointer to the block's start, and so does a `char *` to a
-      bytes or str object's text (pl_pyobj_text_offset). */
-   Bool start = w == d || is_obj_ref(i, w) || stackref_pointer(w, i)
-                || (ex->hook_off && w == d + ex->hook_off)
-                || (ex->text_off && w == d + ex->text_off);
+   Bool start = points_at_start(i, w);
    UInt heur = 0;
    if (!start) {
       UInt r = probe_interior(w, i);
@@ -550,18 +554,12 @@ static void mark_from ( Addr w, Bool prior_def )
 }
 
 /* Clique phase: W, in a block of the group LEADER leads, points to
-   block I by its start, or to its object, and the leader is a Python
+   block I by its start (points_at_start), and the leader is a Python
    object (a leaked reference or an uncollected cycle). */
 static Bool holds_by_start ( Int leader, Int i, Addr w )
 {
    const Extra* lx = &sc_extra[leader];
-   const Extra* ex = &sc_extra[i];
-   Addr d = sc_blocks[i]->data;
-   if (lx->obj_off == NO_OBJ || lx->dead)
-      return False;
-   return w == d || is_obj_ref(i, w)
-          || (ex->hook_off && w == d + ex->hook_off)
-          || (ex->text_off && w == d + ex->text_off);
+   return lx->obj_off != NO_OBJ && !lx->dead && points_at_start(i, w);
 }
 
 /* Clique phase: a word found in a lost block of clique LEADER. */
@@ -1278,11 +1276,12 @@ void pl_scan ( /*OUT*/PL_ScanResult* res, ThreadId requester,
       pl_custom.c): the last to start need not end last. */
    sc_lo = sc_n > 0 ? sc_blocks[0]->data : 0;
    sc_hi = 0;
+   Bool nested = False;
    for (UInt i = 0; i < sc_n; i++) {
-      Addr end = sc_blocks[i]->data + (sc_blocks[i]->szB ? sc_blocks[i]->szB : 1);
-      if (end > sc_hi) sc_hi = end;
+      nested |= sc_blocks[i]->data < sc_hi;
+      if (block_end(sc_blocks[i]) > sc_hi) sc_hi = block_end(sc_blocks[i]);
    }
-   build_page_index();
+   build_page_index(nested);
 
    /* Which blocks are Python objects, and where the object starts;
       their types (a C program goes without the array). */
