@@ -599,6 +599,7 @@ typedef struct {
    ULong       bytes, blocks;        /* live now */
    Long        d_bytes, d_blocks;    /* since the previous checkpoint */
    UInt        streak;               /* checkpoints in a row it grew at */
+   Bool        suppressed;    /* to be shown, but a suppression hides it */
    ULong       kind_bytes[PL_NKinds];  /* live now, by kind: KIND is the
                                           one with the most */
    /* Valid during its own checkpoint only (the records are freed at

@@ -175,12 +175,17 @@ static Bool debug_header ( Addr h, SizeT payload )
      (3.13 has its generation heads at 4 mod 8: Debian's 3.13.5 ends
      its lists there), so only 4-byte alignment is asked of the next
      header. */
-static Bool header_ok ( Addr obj, Bool gc )
+static Bool refcount_ok ( Addr obj )
 {
    ULong rc = *(const ULong*)obj & pl_py.lay->rc_mask;
    Bool immortal = pl_py.lay->immortal && rc < (1ULL << 32)
                    && (Int)(UInt)rc < 0;
-   if (rc >= (1ULL << 23) && !immortal)
+   return rc < (1ULL << 23) || immortal;
+}
+
+static Bool header_ok ( Addr obj, Bool gc )
+{
+   if (!refcount_ok(obj))
       return False;
    if (gc) {
       Addr  head = obj - 16;
@@ -220,7 +225,12 @@ Int pl_pyobj_offset ( const PL_Block* b, /*OUT*/Bool* is_gc,
    for (Int pre = 0; pre <= 32; pre += 16) {
       if ((SizeT)pre + 16 > n) break;
       ULong tp = *(const ULong*)(base + pre + L->ob_type);
-      if (tp < 4096) continue;
+      /* The count first: it costs a read of this block, where a type
+         not seen before costs reads of the memory it points to and a
+         node in the type table.  At offset 0 of an object with a GC
+         header it rejects the header's links, which would otherwise
+         be looked up as a type once for every such object. */
+      if (tp < 4096 || !refcount_ok(base + pre)) continue;
       const TypeNode* t = type_info(tp);
       if (!t->valid) continue;
       Int expect = ((t->flags & TPFLAGS_HAVE_GC) ? 16 : 0)

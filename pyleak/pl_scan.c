@@ -140,13 +140,26 @@ static Int block_index ( PL_Block* const* blocks, UInt n, Addr a )
    that the index has at most a quarter as many entries as there are
    blocks (a sparse heap).  Not with nested blocks (a metapool's
    chunks hold other blocks), where the last block to start before an
-   address need not be the one that holds it. */
+   address need not be the one that holds it.
+
+   Within a page the search reads sc_poff, each block's offset in its
+   page (pages of at most 64 KB), 2 bytes a block side by side, instead
+   of the blocks' records, and sc_plen, its size (65535 for larger
+   ones), tells whether the address is inside the block: a Python heap
+   has tens of blocks a page, and reading their records cost a cache
+   miss a step, then one more for the size.  The two arrays (4 bytes a
+   block, during the scan only) are made when that is at most an
+   eighth of the heap's bytes: a heap of tiny blocks (a C program's
+   millions of 16-byte nodes) keeps its check's memory low instead. */
 static UInt*      sc_page;
+static UShort*    sc_poff;
+static UShort*    sc_plen;
 static UInt       sc_page_shift;
 
-static void build_page_index ( Bool nested )
+static void build_page_index ( Bool nested, ULong heap_bytes )
 {
    sc_page = NULL;
+   sc_poff = sc_plen = NULL;
    if (sc_n < 64 || nested)
       return;
    UWord span = sc_hi - sc_lo;
@@ -161,6 +174,16 @@ static void build_page_index ( Bool nested )
       while (i < sc_n && sc_blocks[i]->data < start) i++;
       sc_page[p] = i;
    }
+   if (sc_page_shift <= 16 && 8 * 4 * (ULong)sc_n <= heap_bytes) {
+      UWord mask = ((UWord)1 << sc_page_shift) - 1;
+      sc_poff = VG_(malloc)("pl.scan.poff", sc_n * sizeof(UShort));
+      sc_plen = VG_(malloc)("pl.scan.plen", sc_n * sizeof(UShort));
+      for (i = 0; i < sc_n; i++) {
+         SizeT len = block_end(sc_blocks[i]) - sc_blocks[i]->data;
+         sc_poff[i] = (UShort)((sc_blocks[i]->data - sc_lo) & mask);
+         sc_plen[i] = (UShort)(len < 0xFFFF ? len : 0xFFFF);
+      }
+   }
 }
 
 static inline Int find_block ( Addr a )
@@ -172,12 +195,33 @@ static inline Int find_block ( Addr a )
    UWord p = (a - sc_lo) >> sc_page_shift;
    /* The last block to start at or before A: one of those that start
       in page p, or the last to start before it. */
-   Int lo = (Int)sc_page[p] - 1, hi = (Int)sc_page[p + 1] - 1;
-   if (lo < 0) lo = 0;
-   if (hi < lo) return -1;
-   while (lo < hi) {
-      Int mid = hi - (hi - lo) / 2;
-      if (sc_blocks[mid]->data <= a) lo = mid; else hi = mid - 1;
+   Int first = (Int)sc_page[p], last = (Int)sc_page[p + 1] - 1;
+   Int lo;
+   if (sc_poff != NULL) {
+      UWord off = (a - sc_lo) & (((UWord)1 << sc_page_shift) - 1);
+      if (last < first || sc_poff[first] > off) {
+         lo = first - 1;               /* none in the page starts by A */
+         if (lo < 0) return -1;
+      } else {
+         Int hi = last;
+         lo = first;
+         while (lo < hi) {
+            Int mid = hi - (hi - lo) / 2;
+            if (sc_poff[mid] <= off) lo = mid; else hi = mid - 1;
+         }
+         /* A is in the block's page, OFF - poff bytes into it. */
+         if (off - sc_poff[lo] < sc_plen[lo]) return lo;
+         if (sc_plen[lo] < 0xFFFF) return -1;
+      }
+   } else {
+      lo = first - 1;
+      Int hi = last;
+      if (lo < 0) lo = 0;
+      if (hi < lo) return -1;
+      while (lo < hi) {
+         Int mid = hi - (hi - lo) / 2;
+         if (sc_blocks[mid]->data <= a) lo = mid; else hi = mid - 1;
+      }
    }
    const PL_Block* b = sc_blocks[lo];
    if (a < b->data || a >= block_end(b))
@@ -765,13 +809,62 @@ static void scan_block ( Int i, Bool prior_def, Int leader )
    scan_src_dead = False;
 }
 
-/* Pop and scan until the mark stack is empty. */
+/* The queued blocks in address order (their indices ascending), in
+   their places in the ring: by a bitmap over the indices, which the
+   queue holds at most once each (the pending flag). */
+static UWord* sc_batch_bits;
+
+static void sort_queue ( void )
+{
+   UInt c = sc_count, lo = sc_n, hi = 0;
+   const UInt wbits = VG_WORDSIZE * 8;
+   for (UInt k = 0, at = sc_head; k < c; k++) {
+      UInt i = (UInt)sc_queue[at];
+      sc_batch_bits[i / wbits] |= (UWord)1 << (i % wbits);
+      at = at + 1 == sc_n ? 0 : at + 1;
+      if (i < lo) lo = i;
+      if (i > hi) hi = i;
+   }
+   UInt at = sc_head;
+   for (UInt w = lo / wbits; w <= hi / wbits; w++) {
+      UWord bits = sc_batch_bits[w];
+      sc_batch_bits[w] = 0;
+      while (bits != 0) {
+         UInt b = (UInt)__builtin_ctzl(bits);
+         bits &= bits - 1;
+         sc_queue[at] = (Int)(w * wbits + b);
+         at = at + 1 == sc_n ? 0 : at + 1;
+      }
+   }
+}
+
+/* Scan the queued blocks, and those they reach, until none is left.
+   The queue is first in, first out: a block's parent (for retainers)
+   is then on a shortest path from a root.  Without retainers and
+   outside the cliques (the mark phase of a checkpoint or of a C
+   program), which block reaches another first makes no difference, and
+   a large batch of queued blocks is taken in address order instead:
+   their records, states and memory are then read in one sweep rather
+   than at random, which the scan of a Python heap (objects queued in
+   the order their referrers were found) spent most of its time on. */
 static void drain ( Int leader )
 {
+   Bool batched = leader == -1 && sc_parent == NULL;
    while (sc_count > 0) {
-      Int i = pop();
-      scan_src = i;
-      scan_block(i, sc_extra[i].state == S_Reachable, leader);
+      UInt c = 1;
+      if (batched && sc_count >= 64 && sc_count >= sc_n / 1024) {
+         if (sc_batch_bits == NULL)
+            sc_batch_bits = VG_(calloc)("pl.scan.batch",
+                                        sc_n / (VG_WORDSIZE * 8) + 1,
+                                        sizeof(UWord));   /* 1 bit a block */
+         sort_queue();
+         c = sc_count;
+      }
+      for (; c > 0; c--) {
+         Int i = pop();
+         scan_src = i;
+         scan_block(i, sc_extra[i].state == S_Reachable, leader);
+      }
    }
    scan_src = -1;
 }
@@ -1276,12 +1369,14 @@ void pl_scan ( /*OUT*/PL_ScanResult* res, ThreadId requester,
       pl_custom.c): the last to start need not end last. */
    sc_lo = sc_n > 0 ? sc_blocks[0]->data : 0;
    sc_hi = 0;
-   Bool nested = False;
+   Bool  nested = False;
+   ULong bytes  = 0;
    for (UInt i = 0; i < sc_n; i++) {
       nested |= sc_blocks[i]->data < sc_hi;
       if (block_end(sc_blocks[i]) > sc_hi) sc_hi = block_end(sc_blocks[i]);
+      bytes += sc_blocks[i]->szB;
    }
-   build_page_index(nested);
+   build_page_index(nested, bytes);
 
    /* Which blocks are Python objects, and where the object starts;
       their types (a C program goes without the array). */
@@ -1326,6 +1421,8 @@ void pl_scan ( /*OUT*/PL_ScanResult* res, ThreadId requester,
       group_lost();
    }
    VG_(free)(sc_queue);          /* before the result's arrays */
+   if (sc_batch_bits) VG_(free)(sc_batch_bits);
+   sc_batch_bits = NULL;
    sc_queue = NULL;
 
    res->blocks       = sc_blocks;
@@ -1405,7 +1502,10 @@ void pl_scan ( /*OUT*/PL_ScanResult* res, ThreadId requester,
    }
    VG_(free)(sc_extra);
    if (sc_page) VG_(free)(sc_page);
+   if (sc_poff) VG_(free)(sc_poff);
+   if (sc_plen) VG_(free)(sc_plen);
    sc_page = NULL;
+   sc_poff = sc_plen = NULL;
    sc_extra = NULL;
    if (sc_want_ret) {
       UInt t0 = VG_(read_millisecond_timer)();
