@@ -197,6 +197,7 @@ typedef struct _CodeInfo {
    const HChar* file;
    const HChar* func;
    Int          firstlineno;
+   Bool         watched;      /* its death moves code_gen */
 } CodeInfo;
 static VgHashTable* code_infos;
 
@@ -241,10 +242,15 @@ static Bool code_info ( Addr code, /*OUT*/CodeInfo* out )
    tmp.key = code;
    tmp.gen = code_gen;
    tmp.firstlineno = (Int)first;
+   tmp.watched = False;
    tmp.file = intern(pl_py_str(fname, buf, sizeof buf) ? buf : "???");
    tmp.func = intern(pl_py_str(name, buf, sizeof buf) ? buf : "???");
+   if (!watch_code(code)) {
+      *out = tmp;
+      return True;
+   }
+   tmp.watched = True;
    *out = tmp;
-   if (!watch_code(code)) return True;
    if (ci == NULL) {
       ci = VG_(malloc)("pl.pystack.codeinfo", sizeof *ci);
       *ci = tmp;
@@ -268,6 +274,30 @@ static Int code_line ( Addr code, const CodeInfo* ci, Long off )
    if (L->linetable == PL_LineTable310)
       return addr2line_310(t, len, ci->firstlineno, off < 0 ? -1 : (Int)(2 * off));
    return addr2line_311(t, len, ci->firstlineno, (Int)off);
+}
+
+/* The line of each (code object, offset) seen lately.  A stack not in
+   the cache of decoded stacks (below) is decoded frame by frame, and
+   finding a frame's line walks its code object's location table from
+   the start: for the long functions of a test runner, with tens of
+   frames a stack, that walk was most of an allocation's cost.  An
+   entry holds while its code object lives (code_gen). */
+#define N_LINECACHE 8192
+typedef struct { Addr code; Long off; UInt gen; Int line; } LineEntry;
+static LineEntry linecache[N_LINECACHE];
+
+static Int line_at ( Addr code, const CodeInfo* ci, Long off )
+{
+   if (!ci->watched)
+      return code_line(code, ci, off);
+   LineEntry* e = &linecache[pl_ptab_mix(code, (UWord)off) % N_LINECACHE];
+   if (e->code == code && e->off == off && e->gen == code_gen)
+      return e->line;
+   e->code = code;
+   e->off  = off;
+   e->gen  = code_gen;
+   e->line = code_line(code, ci, off);
+   return e->line;
 }
 
 /*------------------------------------------------------------*/
@@ -536,7 +566,7 @@ static UInt decode ( const FrameKey* keys, UInt n )
       if (!code_info(code, &ci)) continue;
       fr[m].file  = ci.file;
       fr[m].func  = ci.func;
-      fr[m].line  = code_line(code, &ci, keys[i].off);
+      fr[m].line  = line_at(code, &ci, keys[i].off);
       fr[m].entry = (keys[i].code & KEY_ENTRY) != 0;
       m++;
    }
