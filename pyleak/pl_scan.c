@@ -142,24 +142,25 @@ static Int block_index ( PL_Block* const* blocks, UInt n, Addr a )
    chunks hold other blocks), where the last block to start before an
    address need not be the one that holds it.
 
-   Within a page the search reads sc_poff, each block's offset in its
-   page (pages of at most 64 KB), 2 bytes a block side by side, instead
-   of the blocks' records, and sc_plen, its size (65535 for larger
-   ones), tells whether the address is inside the block: a Python heap
-   has tens of blocks a page, and reading their records cost a cache
-   miss a step, then one more for the size.  The two arrays (4 bytes a
-   block, during the scan only) are made when that is at most an
-   eighth of the heap's bytes: a heap of tiny blocks (a C program's
-   millions of 16-byte nodes) keeps its check's memory low instead. */
+   Within a page the search reads sc_pol, each block's offset in its
+   page (pages of at most 64 KB) in the low 16 bits and its size
+   (65535 for larger ones) in the high 16, side by side, instead of the
+   blocks' records: a Python heap has tens of blocks a page, and
+   reading their records cost a cache miss a step, then one more for
+   the size.  The array (4 bytes a block, during the scan only) is made
+   when that is at most an eighth of the heap's bytes: a heap of tiny
+   blocks (a C program's millions of 16-byte nodes) keeps its check's
+   memory low instead. */
 static UInt*      sc_page;
-static UShort*    sc_poff;
-static UShort*    sc_plen;
+static UInt*      sc_pol;
 static UInt       sc_page_shift;
+#define POL_OFF(i) (sc_pol[i] & 0xFFFF)
+#define POL_LEN(i) (sc_pol[i] >> 16)
 
 static void build_page_index ( Bool nested, ULong heap_bytes )
 {
    sc_page = NULL;
-   sc_poff = sc_plen = NULL;
+   sc_pol  = NULL;
    if (sc_n < 64 || nested)
       return;
    UWord span = sc_hi - sc_lo;
@@ -176,12 +177,11 @@ static void build_page_index ( Bool nested, ULong heap_bytes )
    }
    if (sc_page_shift <= 16 && 8 * 4 * (ULong)sc_n <= heap_bytes) {
       UWord mask = ((UWord)1 << sc_page_shift) - 1;
-      sc_poff = VG_(malloc)("pl.scan.poff", sc_n * sizeof(UShort));
-      sc_plen = VG_(malloc)("pl.scan.plen", sc_n * sizeof(UShort));
+      sc_pol = VG_(malloc)("pl.scan.pol", sc_n * sizeof(UInt));
       for (i = 0; i < sc_n; i++) {
          SizeT len = block_end(sc_blocks[i]) - sc_blocks[i]->data;
-         sc_poff[i] = (UShort)((sc_blocks[i]->data - sc_lo) & mask);
-         sc_plen[i] = (UShort)(len < 0xFFFF ? len : 0xFFFF);
+         sc_pol[i] = (UInt)((sc_blocks[i]->data - sc_lo) & mask)
+                     | (UInt)(len < 0xFFFF ? len : 0xFFFF) << 16;
       }
    }
 }
@@ -197,9 +197,9 @@ static inline Int find_block ( Addr a )
       in page p, or the last to start before it. */
    Int first = (Int)sc_page[p], last = (Int)sc_page[p + 1] - 1;
    Int lo;
-   if (sc_poff != NULL) {
+   if (sc_pol != NULL) {
       UWord off = (a - sc_lo) & (((UWord)1 << sc_page_shift) - 1);
-      if (last < first || sc_poff[first] > off) {
+      if (last < first || POL_OFF(first) > off) {
          lo = first - 1;               /* none in the page starts by A */
          if (lo < 0) return -1;
       } else {
@@ -207,11 +207,11 @@ static inline Int find_block ( Addr a )
          lo = first;
          while (lo < hi) {
             Int mid = hi - (hi - lo) / 2;
-            if (sc_poff[mid] <= off) lo = mid; else hi = mid - 1;
+            if (POL_OFF(mid) <= off) lo = mid; else hi = mid - 1;
          }
-         /* A is in the block's page, OFF - poff bytes into it. */
-         if (off - sc_poff[lo] < sc_plen[lo]) return lo;
-         if (sc_plen[lo] < 0xFFFF) return -1;
+         /* A is in the block's page, OFF - its offset bytes into it. */
+         if (off - POL_OFF(lo) < POL_LEN(lo)) return lo;
+         if (POL_LEN(lo) < 0xFFFF) return -1;
       }
    } else {
       lo = first - 1;
@@ -1502,10 +1502,9 @@ void pl_scan ( /*OUT*/PL_ScanResult* res, ThreadId requester,
    }
    VG_(free)(sc_extra);
    if (sc_page) VG_(free)(sc_page);
-   if (sc_poff) VG_(free)(sc_poff);
-   if (sc_plen) VG_(free)(sc_plen);
+   if (sc_pol) VG_(free)(sc_pol);
    sc_page = NULL;
-   sc_poff = sc_plen = NULL;
+   sc_pol  = NULL;
    sc_extra = NULL;
    if (sc_want_ret) {
       UInt t0 = VG_(read_millisecond_timer)();
