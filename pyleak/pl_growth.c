@@ -20,7 +20,6 @@
 
 #include "pub_tool_basics.h"
 #include "pub_tool_execontext.h"
-#include "pub_tool_libcassert.h"
 #include "pub_tool_libcbase.h"
 #include "pub_tool_libcprint.h"
 #include "pub_tool_libcproc.h"
@@ -199,6 +198,15 @@ static Bool to_show ( const GEntry* e, UInt min_runs )
    last MIN_RUNS checkpoints, as a loss record of its kind and stacks
    (growth the project accepts is not shown); returns how many are left
    to show, and in *N_SUPP how many were suppressed. */
+static Bool is_suppressed ( ThreadId tid, const GEntry* e )
+{
+   PL_Record r;
+   VG_(memset)(&r, 0, sizeof r);
+   r.kind = e->kind; r.where = e->where; r.py_stack = e->py_stack;
+   r.bytes = e->bytes; r.blocks = e->blocks;
+   return pl_record_suppressed(tid, &r);
+}
+
 static UInt meet_suppressions ( ThreadId tid, GSet* cur, UInt min_runs,
                                 /*OUT*/UInt* n_supp )
 {
@@ -208,11 +216,7 @@ static UInt meet_suppressions ( ThreadId tid, GSet* cur, UInt min_runs,
       GEntry* e = cur->list[g];
       if (!to_show(e, min_runs))
          continue;
-      PL_Record r;
-      VG_(memset)(&r, 0, sizeof r);
-      r.kind = e->kind; r.where = e->where; r.py_stack = e->py_stack;
-      r.bytes = e->bytes; r.blocks = e->blocks;
-      e->suppressed = pl_record_suppressed(tid, &r);
+      e->suppressed = is_suppressed(tid, e);
       if (e->suppressed) (*n_supp)++; else left++;
    }
    return left;
@@ -245,8 +249,12 @@ void pl_checkpoint ( ThreadId tid, const HChar* label, UInt min_runs )
             continue;
          GKey k = { e->where, e->py_stack };
          const GEntry* f = gset_find(first, &k);
-         tl_assert(f != NULL);
-         e->suppressed = f->suppressed;
+         if (f != NULL && to_show(f, min_runs)) {
+            e->suppressed = f->suppressed;
+         } else {                  /* cannot happen; met now, then */
+            e->suppressed = is_suppressed(tid, e);
+            if (e->suppressed) n_supp++;
+         }
       }
       gset_free(first);
       pl_check_ms.scan    += first_ms.scan;
