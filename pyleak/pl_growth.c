@@ -194,10 +194,8 @@ static Bool to_show ( const GEntry* e, UInt min_runs )
    return min_runs > 0 && e->streak >= min_runs;
 }
 
-/* Meets the suppressions with each group of CUR grown at each of the
-   last MIN_RUNS checkpoints, as a loss record of its kind and stacks
-   (growth the project accepts is not shown); returns how many are left
-   to show, and in *N_SUPP how many were suppressed. */
+/* Whether a suppression matches group E, as a loss record of its kind
+   and stacks: growth the project accepts is not shown. */
 static Bool is_suppressed ( ThreadId tid, const GEntry* e )
 {
    PL_Record r;
@@ -207,6 +205,9 @@ static Bool is_suppressed ( ThreadId tid, const GEntry* e )
    return pl_record_suppressed(tid, &r);
 }
 
+/* Meets the suppressions with each group of CUR grown at each of the
+   last MIN_RUNS checkpoints; returns how many are left to show, and in
+   *N_SUPP how many were suppressed. */
 static UInt meet_suppressions ( ThreadId tid, GSet* cur, UInt min_runs,
                                 /*OUT*/UInt* n_supp )
 {

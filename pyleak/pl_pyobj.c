@@ -183,22 +183,16 @@ static Bool refcount_ok ( Addr obj )
    return rc < (1ULL << 23) || immortal;
 }
 
-static Bool header_ok ( Addr obj, Bool gc )
+static Bool gc_links_ok ( Addr obj )
 {
-   if (!refcount_ok(obj))
-      return False;
-   if (gc) {
-      Addr  head = obj - 16;
-      /* Bit 0 of the next link is a flag: the object's space in
-         3.14.0-3.14.4's incremental GC, "unreachable" during a
-         collection in the others. */
-      ULong next = *(const ULong*)head & ~1ULL, back;
-      if (next != 0
-          && ((next & 3) != 0 || !pl_rd64(next + 8, &back)
-              || (back & ~(ULong)3) != head))
-         return False;
-   }
-   return True;
+   Addr  head = obj - 16;
+   /* Bit 0 of the next link is a flag: the object's space in
+      3.14.0-3.14.4's incremental GC, "unreachable" during a collection
+      in the others. */
+   ULong next = *(const ULong*)head & ~1ULL, back;
+   return next == 0
+          || ((next & 3) == 0 && pl_rd64(next + 8, &back)
+              && (back & ~(ULong)3) == head);
 }
 
 SizeT pl_pyobj_hook_offset ( const PL_Block* b )
@@ -240,7 +234,7 @@ Int pl_pyobj_offset ( const PL_Block* b, /*OUT*/Bool* is_gc,
       SizeT need = (t->flags & TPFLAGS_UNICODE_SUBCLASS)
                    ? (SizeT)L->ascii_size : (SizeT)t->basicsize;
       if (expect != pre || need + pre > n) continue;
-      if (!header_ok(base + pre, (t->flags & TPFLAGS_HAVE_GC) != 0))
+      if ((t->flags & TPFLAGS_HAVE_GC) && !gc_links_ok(base + pre))
          continue;
       *is_gc = (t->flags & TPFLAGS_HAVE_GC) != 0;
       *type  = tp;

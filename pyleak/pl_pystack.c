@@ -242,15 +242,11 @@ static Bool code_info ( Addr code, /*OUT*/CodeInfo* out )
    tmp.key = code;
    tmp.gen = code_gen;
    tmp.firstlineno = (Int)first;
-   tmp.watched = False;
    tmp.file = intern(pl_py_str(fname, buf, sizeof buf) ? buf : "???");
    tmp.func = intern(pl_py_str(name, buf, sizeof buf) ? buf : "???");
-   if (!watch_code(code)) {
-      *out = tmp;
-      return True;
-   }
-   tmp.watched = True;
+   tmp.watched = watch_code(code);
    *out = tmp;
+   if (!tmp.watched) return True;
    if (ci == NULL) {
       ci = VG_(malloc)("pl.pystack.codeinfo", sizeof *ci);
       *ci = tmp;

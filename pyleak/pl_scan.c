@@ -813,11 +813,12 @@ static void scan_block ( Int i, Bool prior_def, Int leader )
    their places in the ring: by a bitmap over the indices, which the
    queue holds at most once each (the pending flag). */
 static UWord* sc_batch_bits;
+#define BATCH_WBITS (VG_WORDSIZE * 8)      /* bits a word of the bitmap */
 
 static void sort_queue ( void )
 {
    UInt c = sc_count, lo = sc_n, hi = 0;
-   const UInt wbits = VG_WORDSIZE * 8;
+   const UInt wbits = BATCH_WBITS;
    for (UInt k = 0, at = sc_head; k < c; k++) {
       UInt i = (UInt)sc_queue[at];
       sc_batch_bits[i / wbits] |= (UWord)1 << (i % wbits);
@@ -855,7 +856,7 @@ static void drain ( Int leader )
       if (batched && sc_count >= 64 && sc_count >= sc_n / 1024) {
          if (sc_batch_bits == NULL)
             sc_batch_bits = VG_(calloc)("pl.scan.batch",
-                                        sc_n / (VG_WORDSIZE * 8) + 1,
+                                        sc_n / BATCH_WBITS + 1,
                                         sizeof(UWord));   /* 1 bit a block */
          sort_queue();
          c = sc_count;
