@@ -49,6 +49,7 @@
 #include "pub_tool_stacktrace.h"
 #include "pub_tool_threadstate.h"
 #include "pl_include.h"
+#include "pl_python.h"
 #include "valgrind.h"
 
 typedef struct _PL_Pool {
@@ -120,6 +121,10 @@ static void malloclike ( ThreadId tid, Addr p, SizeT szB )
    table. */
 static void drop_custom ( PL_Block* b )
 {
+   /* An allocator of the interpreter's own (PyMem_SetAllocator) may
+      hand out its parser arenas this way (pl_pystatic.c). */
+   if (UNLIKELY(pl_pystatic_watch_arenas) && b->szB >= PL_PYSTATIC_ARENA_MIN)
+      pl_pystatic_block_freed(b->data, b->szB);
    pl_heap.in_use_bytes -= b->szB;
    pl_heap.in_use_blocks--;
    pl_shadow_release(b);

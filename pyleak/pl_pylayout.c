@@ -31,6 +31,7 @@
    .tp_flags     = 168,              \
    .bytes_size   = 16,               \
    .bytes_sval   = 32,               \
+   .long_digits  = 24,               \
    .uni_length   = 16,               \
    .uni_state    = 32,               \
    .md_dict      = 16,               \
@@ -53,6 +54,7 @@ static const PL_PyLayout layout_310 = {
    .fr_owner = -1, .owner_generator = -1, .owner_cstack = -1,
    .fr_is_entry = -1,
    .co_firstlineno = 40, .co_filename = 104, .co_name = 112,
+   .co_consts = 56, .co_exceptiontable = -1,
    .co_qualname = -1, .co_linetable = 120, .co_code = 48,
    .co_code_adaptive = -1, .co_firsttraceable = -1,
    .linetable = PL_LineTable310,
@@ -77,6 +79,7 @@ static const PL_PyLayout layout_311 = {
    .fr_owner = 69, .owner_generator = 1, .owner_cstack = -1,
    .fr_is_entry = 68,
    .co_firstlineno = 72, .co_filename = 112, .co_name = 120,
+   .co_consts = 24, .co_exceptiontable = 40,
    .co_qualname = 128, .co_linetable = 136, .co_code = -1,
    .co_code_adaptive = 184, .co_firsttraceable = 168,
    .linetable = PL_LineTable311,
@@ -100,13 +103,14 @@ static const PL_PyLayout layout_312 = {
    .fr_owner = 70, .owner_generator = 1, .owner_cstack = 3,
    .fr_is_entry = -1,
    .co_firstlineno = 68, .co_filename = 112, .co_name = 120,
+   .co_consts = 24, .co_exceptiontable = 40,
    .co_qualname = 128, .co_linetable = 136, .co_code = -1,
    .co_code_adaptive = 192, .co_firsttraceable = 176,
    .linetable = PL_LineTable311,
    PL_COMMON_OBJECT_FIELDS,
    .ascii_size = 40, .compact_size = 56, .uni_legacy_data = 56,
    .preheader_flags = 0x18,                  /* MANAGED_DICT|WEAKREF */
-   .immortal = True, .rc_mask = ~0ULL,
+   .immortal = True, .long_tag = True, .rc_mask = ~0ULL,
    PL_KEYS_311,
    .fr_localsplus = 72, .co_nlocalsplus = 72, .co_localsplusnames = 96,
    .tuple_items = 24,
@@ -123,13 +127,14 @@ static const PL_PyLayout layout_313 = {
    .fr_owner = 70, .owner_generator = 1, .owner_cstack = 3,
    .fr_is_entry = -1,
    .co_firstlineno = 68, .co_filename = 112, .co_name = 120,
+   .co_consts = 24, .co_exceptiontable = 40,
    .co_qualname = 128, .co_linetable = 136, .co_code = -1,
    .co_code_adaptive = 200, .co_firsttraceable = 184,
    .linetable = PL_LineTable311,
    PL_COMMON_OBJECT_FIELDS,
    .ascii_size = 40, .compact_size = 56, .uni_legacy_data = 56,
    .preheader_flags = 0x18,
-   .immortal = True, .rc_mask = ~0ULL,
+   .immortal = True, .long_tag = True, .rc_mask = ~0ULL,
    PL_KEYS_311,
    .fr_localsplus = 72, .co_nlocalsplus = 72, .co_localsplusnames = 96,
    .tuple_items = 24,
@@ -147,12 +152,13 @@ static const PL_PyLayout layout_313 = {
    .fr_owner = 74, .owner_generator = 1, .owner_cstack = 3,            \
    .fr_is_entry = -1,                                                  \
    .co_firstlineno = 68, .co_filename = 112, .co_name = 120,           \
+   .co_consts = 24, .co_exceptiontable = 40,                           \
    .co_qualname = 128, .co_linetable = 136, .co_code = -1,             \
    .co_code_adaptive = 208, .co_firsttraceable = 192,                  \
    .linetable = PL_LineTable311,                                       \
    .ascii_size = 40, .compact_size = 56, .uni_legacy_data = 56,        \
    .preheader_flags = 0x18,                                            \
-   .immortal = True, .rc_mask = 0xFFFFFFFFULL, .stackrefs = True,      \
+   .immortal = True, .long_tag = True, .rc_mask = 0xFFFFFFFFULL, .stackrefs = True,      \
    PL_KEYS_311,                                                        \
    .fr_localsplus = 80, .co_nlocalsplus = 72, .co_localsplusnames = 96, \
    .tuple_items = 32

@@ -199,12 +199,13 @@ Addr pl_py_walk_threads ( void (*on_interp)(Addr interp, void* opaque),
 enum { S_Runtime, S_PyVersion, S_CodeType, S_EvalFrame, S_NegRefcnt,
        S_ForgetRef, S_Initialize, S_TypeType, S_IsInitialized,
        S_GCIsEnabled, S_GCCollect, S_TupleType, S_ModuleType, S_DictType,
-       S_ListType, S_N };
+       S_ListType, S_BytesType, S_LongType, S_N };
 static const HChar* const wanted[S_N] = {
    "_PyRuntime", "Py_Version", "PyCode_Type", "_PyEval_EvalFrameDefault",
    "_Py_NegativeRefcount", "_Py_ForgetReference", "Py_Initialize",
    "PyType_Type", "Py_IsInitialized", "PyGC_IsEnabled", "PyGC_Collect",
-   "PyTuple_Type", "PyModule_Type", "PyDict_Type", "PyList_Type"
+   "PyTuple_Type", "PyModule_Type", "PyDict_Type", "PyList_Type",
+   "PyBytes_Type", "PyLong_Type"
 };
 
 /*------------------------------------------------------------*/
@@ -427,6 +428,8 @@ static void examine ( const DebugInfo* di )
    pl_py.module_type = SYM_ADDR(S_ModuleType);
    pl_py.dict_type   = SYM_ADDR(S_DictType);
    pl_py.list_type   = SYM_ADDR(S_ListType);
+   pl_py.bytes_type  = SYM_ADDR(S_BytesType);
+   pl_py.long_type   = SYM_ADDR(S_LongType);
    if (sym[S_EvalFrame].def) {
       pl_py.eval_lo = sym[S_EvalFrame].sym.st_value + bias;
       pl_py.eval_hi = pl_py.eval_lo + sym[S_EvalFrame].sym.st_size;
@@ -476,6 +479,19 @@ static void examine ( const DebugInfo* di )
       VG_(snprintf)(pl_py.version, sizeof pl_py.version, "%u.%u.%u",
                     major, minor, (hex >> 8) & 0xff);
    pl_py.object = VG_(strdup)("pl.python.object", file);
+   /* Its writable data and .bss (pl_pystatic.c). */
+   for (Int i = 0; i < f.n_ph; i++)
+      if (f.ph[i].p_type == PT_LOAD && (f.ph[i].p_flags & PF_W)) {
+         const Elf64_Shdr* bss = pl_elf_section(&f, ".bss");
+         Addr lo = f.ph[i].p_vaddr + bias;
+         Addr hi = lo + f.ph[i].p_memsz;
+         Addr blo = bss && bss->sh_type == SHT_NOBITS ? bss->sh_addr + bias : 0;
+         Addr bhi = blo ? blo + bss->sh_size : 0;
+         if (blo < lo || bhi > hi) blo = bhi = 0;
+         pl_pystatic_set_data(lo, hi, blo, bhi);
+         break;
+      }
+   pl_pystatic_runtime_found();
    if (VG_(clo_verbosity) > 1)
       VG_(umsg)("pyleak: CPython %s (%s build) in %s, _PyRuntime at %#lx\n",
                 pl_py.version, pl_py.debug_build ? "debug" : "release",

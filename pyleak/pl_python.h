@@ -5,6 +5,10 @@
      pl_python.c     finding the interpreter in the process, guarded
                      reads of client memory, the PYTHONMALLOC decision
      pl_pystack.c    the Python stack at every allocation
+     pl_pyobj.c      Python objects in heap blocks
+     pl_pystatic.c   words of the interpreter's own data that are not
+                     references (static objects' payloads, a dangling
+                     parser cache)
 
    Every offset pyleak uses into a CPython structure lives in a
    PL_PyLayout.  The code that walks threads, frames and code objects
@@ -84,6 +88,8 @@ typedef struct {
    Int    co_filename;
    Int    co_name;
    Int    co_qualname;         /* 3.11+, else -1 */
+   Int    co_consts;           /* tuple */
+   Int    co_exceptiontable;   /* 3.11+: bytes object, else -1 */
    Int    co_linetable;        /* bytes object */
    Int    co_code;             /* 3.10: bytes object of the bytecode */
    Int    co_code_adaptive;    /* 3.11+: inline bytecode */
@@ -94,6 +100,10 @@ typedef struct {
    Int    ob_type;
    Int    tp_name, tp_basicsize, tp_itemsize, tp_flags;
    Int    bytes_size, bytes_sval;
+   Int    long_digits;         /* an int's digits (30 bits in 4 bytes) */
+   Bool   long_tag;            /* 3.12+: their count is the word before
+                                  shifted right by 3 (lv_tag), else the
+                                  word is ob_size, signed */
    Int    ascii_size;          /* sizeof(PyASCIIObject) */
    Int    compact_size;        /* sizeof(PyCompactUnicodeObject) */
    Int    uni_length, uni_state, uni_legacy_data;
@@ -148,6 +158,8 @@ typedef struct {
    Addr         module_type;   /* &PyModule_Type */
    Addr         dict_type;     /* &PyDict_Type */
    Addr         list_type;     /* &PyList_Type */
+   Addr         bytes_type;    /* &PyBytes_Type */
+   Addr         long_type;     /* &PyLong_Type */
    Addr         eval_lo, eval_hi;   /* _PyEval_EvalFrameDefault */
    Addr         cold_lo, cold_hi;   /* its cold part, split off by the
                                        compiler (.symtab only), or 0 */
@@ -271,6 +283,30 @@ void pl_pyobj_dead_blocks ( void (*add)(Addr blk) );
 SizeT pl_pyobj_hook_offset ( const struct _PL_Block* b );
 /* The name of the type object at TP, printable, into BUF. */
 void pl_pyobj_type_name ( Addr tp, HChar* buf, SizeT sz );
+
+/*------------------------------------------------------------*/
+/*--- The interpreter's static data (pl_pystatic.c)        ---*/
+/*------------------------------------------------------------*/
+
+typedef struct { Addr lo, hi; } PL_Range;
+
+/* From pl_python.c, once the runtime is found: where its writable
+   data is in memory ([LO, HI), the writable PT_LOAD) and its .bss. */
+void pl_pystatic_set_data ( Addr lo, Addr hi, Addr bss_lo, Addr bss_hi );
+void pl_pystatic_runtime_found ( void );
+/* Sorted, disjoint ranges of that data which hold no references: the
+   payloads of its static code and bytes objects.  Made at the first
+   call. */
+UInt pl_pystatic_skips ( const PL_Range** out );
+/* True on 3.10 and 3.11: every freed block of at least 8 KiB is to be
+   shown to pl_pystatic_block_freed (before its memory is reused), which
+   looks for words of the .bss left pointing into a freed parser
+   arena. */
+extern Bool pl_pystatic_watch_arenas;
+#define PL_PYSTATIC_ARENA_MIN  (8192 + 32)
+void pl_pystatic_block_freed ( Addr data, SizeT szB );
+/* ADD(lo, hi) for each such word that still holds the dangling value. */
+void pl_pystatic_dead_words ( void (*add)(Addr lo, Addr hi) );
 
 /*------------------------------------------------------------*/
 /*--- Python stacks (pl_pystack.c)                         ---*/

@@ -70,6 +70,8 @@ typedef struct {
    UChar has_dead : 1;     /* holds a dead range (see scan_live) */
    UChar heur     : 3;     /* reached by a heuristic's interior pointer
                               only: PL_Heuristic + 1, or 0 */
+   UChar constant : 1;     /* an int or bytes a code object holds: its
+                              payload is data (mark_constants) */
    UChar obj_off;          /* offset of its PyObject, or NO_OBJ */
    UChar hook_off;         /* CPython debug-hook headers' bytes */
    UChar text_off;         /* a bytes/str object's inline text, or 0 */
@@ -789,6 +791,13 @@ static void scan_block ( Int i, Bool prior_def, Int leader )
        && pl_py.lay->co_code_adaptive > 0
        && ex->obj_off + (SizeT)pl_py.lay->co_code_adaptive < end)
       end = ex->obj_off + pl_py.lay->co_code_adaptive;
+   /* A code object's constant int or bytes: its header only. */
+   if (ex->constant) {
+      SizeT head = ex->obj_off + (sc_type[i] == pl_py.long_type
+                                  ? pl_py.lay->long_digits
+                                  : pl_py.lay->bytes_sval);
+      if (head < end) end = head;
+   }
    if (ex->obj_off != NO_OBJ && ex->gc) {
       SizeT head = ex->obj_off - 16;
       SizeT ver  = dict_version_word(i);
@@ -1063,6 +1072,8 @@ static void collect_dead_stacks ( ThreadId requester )
    }
    /* Stale slots in the interpreter's data stacks and free lists. */
    pl_pyobj_dead_ranges(add_dead_range);
+   /* A dangling static of the parser's (3.10, 3.11). */
+   pl_pystatic_dead_words(add_dead_range);
 }
 
 void pl_scan_clear_dead_stack ( ThreadId tid )
@@ -1106,7 +1117,21 @@ void pl_scan_clear_dead_stack ( ThreadId tid )
    function version cache). */
 static void scan_root ( Addr lo, Addr hi )
 {
-   scan_live(lo, hi, True, -1, True);
+   /* Less the interpreter's static payloads (pl_pystatic.c). */
+   const PL_Range* r;
+   UInt n = pl_pystatic_skips(&r), k = 0, top = n;
+   while (k < top) {                          /* first r[k].hi > lo */
+      UInt mid = k + (top - k) / 2;
+      if (r[mid].hi <= lo) k = mid + 1; else top = mid;
+   }
+   for (; k < n && r[k].lo < hi; k++) {
+      if (r[k].lo > lo)
+         scan_live(lo, r[k].lo, True, -1, True);
+      if (r[k].hi > lo)
+         lo = r[k].hi;
+   }
+   if (lo < hi)
+      scan_live(lo, hi, True, -1, True);
 }
 
 /* The writable segment of an ELF object rarely starts or ends on a
@@ -1297,6 +1322,66 @@ static void group_lost ( void )
 /* A is a block the interpreter keeps for reuse, or (3.14+) a parked
    object's address inside one: references to it look like references
    to an object even though its first word no longer says so. */
+/* The object at OBJ, if it is the Python object of a block of type
+   TP: that block's index, else -1. */
+static Int object_block ( Addr obj, Addr tp )
+{
+   Int j = obj ? find_block(obj) : -1;
+   if (j < 0 || TYPE_OF(j) != tp || sc_extra[j].obj_off == NO_OBJ
+       || sc_blocks[j]->data + sc_extra[j].obj_off != obj)
+      return -1;
+   return j;
+}
+
+static void mark_constant ( Addr obj )
+{
+   Int j = object_block(obj, pl_py.long_type);
+   if (j < 0) j = object_block(obj, pl_py.bytes_type);
+   if (j >= 0) sc_extra[j].constant = 1;
+}
+
+/* Ints and bytes objects that code objects hold as constants (their
+   co_consts) or as tables (line and exception tables; on 3.10 the
+   bytecode too)
+   are compile-time data: an int's digits are a number, a bytes
+   object's text is the source's literal or a table.  Under Valgrind
+   the client heap is below 1 GiB, so a one-digit int such as the
+   constant 89869747 (0x55b4db3) in _collections_abc, which every
+   process imports, reads as an address in it, and whichever leaked
+   block covers that address would be "possibly lost".  Only these
+   objects' payloads are left out: an int a program made at run time
+   may be a pointer kept as a number (ctypes' c_void_p results, a C
+   library's handles), and is scanned like any word. */
+static void mark_constants ( void )
+{
+   const PL_PyLayout* L = pl_py.lay;
+   if (!pl_py.found || pl_py.code_type == 0 || L->co_consts < 0
+       || (pl_py.long_type == 0 && pl_py.bytes_type == 0))
+      return;
+   for (UInt i = 0; i < sc_n; i++) {
+      if (TYPE_OF(i) != pl_py.code_type || sc_extra[i].dead)
+         continue;
+      Addr  co = sc_blocks[i]->data + sc_extra[i].obj_off;
+      ULong consts = 0, n = 0, table = 0;
+      if (L->co_linetable >= 0 && pl_rd64(co + L->co_linetable, &table))
+         mark_constant((Addr)table);
+      if (L->co_code >= 0 && pl_rd64(co + L->co_code, &table))
+         mark_constant((Addr)table);
+      if (L->co_exceptiontable >= 0
+          && pl_rd64(co + L->co_exceptiontable, &table))
+         mark_constant((Addr)table);
+      if (!pl_rd64(co + L->co_consts, &consts)
+          || object_block((Addr)consts, pl_py.tuple_type) < 0
+          || !pl_rd64((Addr)consts + L->ob_type + 8, &n) || n > 4096)
+         continue;
+      for (ULong k = 0; k < n; k++) {
+         ULong item = 0;
+         if (pl_rd64((Addr)consts + L->tuple_items + 8 * k, &item))
+            mark_constant((Addr)item);
+      }
+   }
+}
+
 static void mark_dead_block ( Addr a )
 {
    Int i = find_block(a);
@@ -1416,6 +1501,7 @@ void pl_scan ( /*OUT*/PL_ScanResult* res, ThreadId requester,
    }
    pl_pyobj_end();
    pl_pyobj_dead_blocks(mark_dead_block);
+   mark_constants();
 
    if (sc_n > 0) {
       scan_roots(requester);

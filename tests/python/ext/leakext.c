@@ -36,6 +36,23 @@
  *                           returns its result
  *   leak_in_thread_nogil(n) lx_leak_bytes(n) with the GIL released
  *   leak_check(label)       a leak check now (PYLEAK_LEAK_CHECK)
+ *   leak_address(n)         lx_leak_addr: malloc(n), filled with 0xA5,
+ *                           returned as an int (its address) and
+ *                           forgotten by the extension
+ *   leak_arena_pool()       compiles "f(1)" with the interpreter's
+ *                           PyMem allocator wrapped: its parser arena
+ *                           blocks (8224 bytes) come from a 64 KiB block
+ *                           that lx_arena_pool mallocs, each described
+ *                           to Valgrind as a MALLOCLIKE block (FREELIKE
+ *                           when the arena frees it); the pool is then
+ *                           filled with 0xA5 and dropped: 65536 bytes
+ *                           definitely lost, which CPython 3.10/3.11's
+ *                           parser cache points into
+ *   leak_covering(addr)     lx_leak_covering: mallocs 64 KiB blocks
+ *                           until one covers addr (at most 1024 tries),
+ *                           frees the others and drops that one (or, if
+ *                           none did, one more): 65536 bytes definitely
+ *                           lost; returns whether it covers addr
  *   leak_new(kind)          builds one object with one of the C API's
  *                           constructors, in lx_new_<kind>, and forgets
  *                           the reference (a leaked reference): kind is
@@ -49,6 +66,7 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -103,6 +121,132 @@ lx_leak_bytes(size_t n)
         LX_ESCAPE((void *)p);
     }
     p = NULL;
+}
+
+LX_NOINLINE static void *
+lx_leak_addr(size_t n)
+{
+    void *volatile p = malloc(n);
+    if (p != NULL) {
+        memset((void *)p, 0xA5, n);
+        LX_ESCAPE((void *)p);
+    }
+    return p;
+}
+
+#define LX_POOL_SIZE 65536
+#define LX_ARENA_BLOCK (8192 + 4 * sizeof(void *))   /* pyarena.c */
+
+static PyMemAllocatorEx lx_old_mem;
+static char *lx_pool;
+static size_t lx_pool_used;
+
+static int
+lx_in_pool(const void *p)
+{
+    return lx_pool != NULL && (const char *)p >= lx_pool
+           && (const char *)p < lx_pool + LX_POOL_SIZE;
+}
+
+static void *
+lx_hook_malloc(void *ctx, size_t n)
+{
+    (void)ctx;
+    if (n == LX_ARENA_BLOCK && lx_pool != NULL
+        && lx_pool_used + n <= LX_POOL_SIZE) {
+        void *p = lx_pool + lx_pool_used;
+        lx_pool_used += (n + 15) & ~(size_t)15;
+        VALGRIND_MALLOCLIKE_BLOCK(p, n, 0, 0);
+        return p;
+    }
+    return lx_old_mem.malloc(lx_old_mem.ctx, n);
+}
+
+static void *
+lx_hook_calloc(void *ctx, size_t nelem, size_t elsize)
+{
+    (void)ctx;
+    return lx_old_mem.calloc(lx_old_mem.ctx, nelem, elsize);
+}
+
+static void *
+lx_hook_realloc(void *ctx, void *p, size_t n)
+{
+    (void)ctx;
+    if (lx_in_pool(p))
+        return NULL;            /* pyarena.c never resizes its blocks */
+    return lx_old_mem.realloc(lx_old_mem.ctx, p, n);
+}
+
+static void
+lx_hook_free(void *ctx, void *p)
+{
+    (void)ctx;
+    if (lx_in_pool(p)) {
+        VALGRIND_FREELIKE_BLOCK(p, 0);
+        return;
+    }
+    lx_old_mem.free(lx_old_mem.ctx, p);
+}
+
+LX_NOINLINE static int
+lx_arena_pool(void)
+{
+    PyMemAllocatorEx hook = { NULL, lx_hook_malloc, lx_hook_calloc,
+                              lx_hook_realloc, lx_hook_free };
+    char *volatile pool = malloc(LX_POOL_SIZE);
+
+    if (pool == NULL)
+        return -1;
+    lx_pool = (char *)pool;
+    lx_pool_used = 0;
+    PyMem_GetAllocator(PYMEM_DOMAIN_MEM, &lx_old_mem);
+    PyMem_SetAllocator(PYMEM_DOMAIN_MEM, &hook);
+    PyObject *code = Py_CompileString("f(1)\n", "<leakext>", Py_file_input);
+    PyMem_SetAllocator(PYMEM_DOMAIN_MEM, &lx_old_mem);
+    Py_XDECREF(code);
+    /* What the parser left there would point at freed objects. */
+    memset((void *)pool, 0xA5, LX_POOL_SIZE);
+    LX_ESCAPE((void *)pool);
+    lx_pool = NULL;
+    pool = NULL;
+    return code == NULL ? -1 : 0;
+}
+
+#define LX_COVER_CHUNK 65536
+#define LX_COVER_TRIES 1024
+
+LX_NOINLINE static int
+lx_leak_covering(uintptr_t addr)
+{
+    char **held = malloc(LX_COVER_TRIES * sizeof *held);
+    char *volatile kept = NULL;
+    size_t n = 0;
+
+    if (held == NULL)
+        return 0;
+    while (n < LX_COVER_TRIES) {
+        char *p = malloc(LX_COVER_CHUNK);
+        if (p == NULL)
+            break;
+        if ((uintptr_t)p <= addr && addr < (uintptr_t)p + LX_COVER_CHUNK) {
+            kept = p;
+            break;
+        }
+        held[n++] = p;
+    }
+    int found = kept != NULL;
+    if (kept == NULL)
+        kept = malloc(LX_COVER_CHUNK);
+    if (kept != NULL) {
+        memset((void *)kept, 0xA5, LX_COVER_CHUNK);
+        LX_ESCAPE((void *)kept);
+    }
+    kept = NULL;
+    while (n > 0)
+        free(held[--n]);
+    free(held);
+    return found;
 }
 
 LX_NOINLINE static int
@@ -253,6 +397,41 @@ lx_size_arg(PyObject *arg, size_t *out)
     }
     *out = (size_t)n;
     return 0;
+}
+
+static PyObject *
+leakext_leak_address(PyObject *self, PyObject *arg)
+{
+    size_t n;
+
+    (void)self;
+    if (lx_size_arg(arg, &n) < 0)
+        return NULL;
+    void *p = lx_leak_addr(n);
+    if (p == NULL)
+        return PyErr_NoMemory();
+    return PyLong_FromVoidPtr(p);
+}
+
+static PyObject *
+leakext_leak_arena_pool(PyObject *self, PyObject *unused)
+{
+    (void)self;
+    (void)unused;
+    if (lx_arena_pool() < 0)
+        return PyErr_Occurred() ? NULL : PyErr_NoMemory();
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+leakext_leak_covering(PyObject *self, PyObject *arg)
+{
+    size_t a;
+
+    (void)self;
+    if (lx_size_arg(arg, &a) < 0)
+        return NULL;
+    return PyBool_FromLong(lx_leak_covering((uintptr_t)a));
 }
 
 static PyObject *
@@ -585,6 +764,12 @@ static PyMethodDef leakext_methods[] = {
      "leak_check(label): ask pyleak for a leak check now (no-op elsewhere)."},
     {"clobber_stack", leakext_clobber_stack, METH_NOARGS,
      "clobber_stack(): zero 64 KiB of dead C stack below the caller."},
+    {"leak_address", leakext_leak_address, METH_O,
+     "leak_address(n): malloc(n), return its address, drop it."},
+    {"leak_arena_pool", leakext_leak_arena_pool, METH_NOARGS,
+     "leak_arena_pool(): compile f(1) with parser arenas from a pool, leak it."},
+    {"leak_covering", leakext_leak_covering, METH_O,
+     "leak_covering(addr): leak a 64 KiB block covering addr if possible."},
     {"leak_bytes", leakext_leak_bytes, METH_O,
      "leak_bytes(n): malloc(n) and drop it (n bytes definitely lost)."},
     {"leak_struct", leakext_leak_struct, METH_NOARGS,
