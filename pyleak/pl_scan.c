@@ -1340,13 +1340,21 @@ static void mark_constant ( Addr obj )
    if (j >= 0) sc_extra[j].constant = 1;
 }
 
+/* The word at offset OFF of block I's object, if the block holds it
+   (a live heap block: read directly), else 0. */
+static inline Addr object_word ( Int i, Int off )
+{
+   SizeT at = sc_extra[i].obj_off + (SizeT)off;
+   return off >= 0 && at + sizeof(Addr) <= sc_blocks[i]->szB
+          ? *(const Addr*)(sc_blocks[i]->data + at) : 0;
+}
+
 /* Ints and bytes objects that code objects hold as constants (their
    co_consts) or as tables (line and exception tables; on 3.10 the
-   bytecode too)
-   are compile-time data: an int's digits are a number, a bytes
-   object's text is the source's literal or a table.  Under Valgrind
-   the client heap is below 1 GiB, so a one-digit int such as the
-   constant 89869747 (0x55b4db3) in _collections_abc, which every
+   bytecode too) are compile-time data: an int's digits are a number, a
+   bytes object's text is the source's literal or a table.  Under
+   Valgrind the client heap is below 1 GiB, so a one-digit int such as
+   the constant 89869747 (0x55b4db3) in _collections_abc, which every
    process imports, reads as an address in it, and whichever leaked
    block covers that address would be "possibly lost".  Only these
    objects' payloads are left out: an int a program made at run time
@@ -1361,24 +1369,15 @@ static void mark_constants ( void )
    for (UInt i = 0; i < sc_n; i++) {
       if (TYPE_OF(i) != pl_py.code_type || sc_extra[i].dead)
          continue;
-      Addr  co = sc_blocks[i]->data + sc_extra[i].obj_off;
-      ULong consts = 0, n = 0, table = 0;
-      if (L->co_linetable >= 0 && pl_rd64(co + L->co_linetable, &table))
-         mark_constant((Addr)table);
-      if (L->co_code >= 0 && pl_rd64(co + L->co_code, &table))
-         mark_constant((Addr)table);
-      if (L->co_exceptiontable >= 0
-          && pl_rd64(co + L->co_exceptiontable, &table))
-         mark_constant((Addr)table);
-      if (!pl_rd64(co + L->co_consts, &consts)
-          || object_block((Addr)consts, pl_py.tuple_type) < 0
-          || !pl_rd64((Addr)consts + L->ob_type + 8, &n) || n > 4096)
+      mark_constant(object_word(i, L->co_linetable));
+      mark_constant(object_word(i, L->co_code));
+      mark_constant(object_word(i, L->co_exceptiontable));
+      Int t = object_block(object_word(i, L->co_consts), pl_py.tuple_type);
+      if (t < 0)
          continue;
-      for (ULong k = 0; k < n; k++) {
-         ULong item = 0;
-         if (pl_rd64((Addr)consts + L->tuple_items + 8 * k, &item))
-            mark_constant((Addr)item);
-      }
+      Addr n = object_word(t, L->ob_type + 8);
+      for (Addr k = 0; k < n && k < 4096; k++)
+         mark_constant(object_word(t, L->tuple_items + 8 * (Int)k));
    }
 }
 
