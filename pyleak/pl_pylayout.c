@@ -158,7 +158,8 @@ static const PL_PyLayout layout_313 = {
    .linetable = PL_LineTable311,                                       \
    .ascii_size = 40, .compact_size = 56, .uni_legacy_data = 56,        \
    .preheader_flags = 0x18,                                            \
-   .immortal = True, .long_tag = True, .rc_mask = 0xFFFFFFFFULL, .stackrefs = True,      \
+   .immortal = True, .long_tag = True, .rc_mask = 0xFFFFFFFFULL,       \
+   .stackrefs = True,                                                  \
    PL_KEYS_311,                                                        \
    .fr_localsplus = 80, .co_nlocalsplus = 72, .co_localsplusnames = 96, \
    .tuple_items = 32

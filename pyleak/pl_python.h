@@ -295,8 +295,8 @@ typedef struct { Addr lo, hi; } PL_Range;
 void pl_pystatic_set_data ( Addr lo, Addr hi, Addr bss_lo, Addr bss_hi );
 void pl_pystatic_runtime_found ( void );
 /* Sorted, disjoint ranges of that data which hold no references: the
-   payloads of its static code and bytes objects.  Made at the first
-   call. */
+   payloads of its static (immortal) code, bytes and int objects.  Made
+   at the first call. */
 UInt pl_pystatic_skips ( const PL_Range** out );
 /* True on 3.10 and 3.11: every freed block of at least 8 KiB is to be
    shown to pl_pystatic_block_freed (before its memory is reused), which

@@ -1319,9 +1319,6 @@ static void group_lost ( void )
 /*------------------------------------------------------------*/
 
 /* A block the interpreter keeps for reuse, its contents stale. */
-/* A is a block the interpreter keeps for reuse, or (3.14+) a parked
-   object's address inside one: references to it look like references
-   to an object even though its first word no longer says so. */
 /* The object at OBJ, if it is the Python object of a block of type
    TP: that block's index, else -1. */
 static Int object_block ( Addr obj, Addr tp )
@@ -1381,6 +1378,9 @@ static void mark_constants ( void )
    }
 }
 
+/* A is a block the interpreter keeps for reuse, or (3.14+) a parked
+   object's address inside one: references to it look like references
+   to an object even though its first word no longer says so. */
 static void mark_dead_block ( Addr a )
 {
    Int i = find_block(a);
