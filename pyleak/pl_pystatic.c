@@ -178,8 +178,10 @@ static Bool long_payload ( Addr a, Addr* lo, Addr* hi )
 
 static void make_skips ( void )
 {
+   if (!pl_py.found)
+      return;                      /* perhaps at a later check */
    skips_made = True;
-   if (!pl_py.found || data_lo >= data_hi
+   if (data_lo >= data_hi
        || (pl_py.code_type == 0 && pl_py.bytes_type == 0
            && pl_py.long_type == 0))
       return;
