@@ -123,8 +123,7 @@ static void drop_custom ( PL_Block* b )
 {
    /* An allocator of the interpreter's own (PyMem_SetAllocator) may
       hand out its parser arenas this way (pl_pystatic.c). */
-   if (UNLIKELY(pl_pystatic_watch_arenas) && b->szB >= PL_PYSTATIC_ARENA_MIN)
-      pl_pystatic_block_freed(b->data, b->szB);
+   pl_pystatic_freed(b->data, b->szB);
    pl_heap.in_use_bytes -= b->szB;
    pl_heap.in_use_blocks--;
    pl_shadow_release(b);

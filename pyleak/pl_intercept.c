@@ -162,8 +162,7 @@ static void free_block ( ThreadId tid, void* p )
    Addr data = b->data;
    SizeT szB = b->szB;
    pl_shadow_release(b);
-   if (UNLIKELY(pl_pystatic_watch_arenas) && szB >= PL_PYSTATIC_ARENA_MIN)
-      pl_pystatic_block_freed(data, szB);
+   pl_pystatic_freed(data, szB);
    if (szB >= pl_clo_freelist_vol)
       arena_free((void*)data, szB);
    else

@@ -27,12 +27,6 @@
 #include "pl_include.h"
 #include "pl_python.h"
 
-#define TPFLAGS_READY          (1UL << 12)
-#define TPFLAGS_HAVE_GC        (1UL << 14)
-#define TPFLAGS_BYTES_SUBCLASS (1UL << 27)
-#define TPFLAGS_UNICODE_SUBCLASS (1UL << 28)
-#define TPFLAGS_TYPE_SUBCLASS  (1UL << 31)
-
 typedef struct _TypeNode {
    struct _TypeNode* next;
    UWord             key;       /* the type object's address */
@@ -104,12 +98,12 @@ static const TypeNode* type_info ( Addr tp )
        && pl_rd64(tp + L->tp_flags, &flags)
        && pl_rd64(tp + L->tp_basicsize, &basic)
        && pl_rd64(tp + L->tp_name, &name)
-       && ((flags & TPFLAGS_READY) || is_static(tp))
+       && ((flags & PL_TPF_READY) || is_static(tp))
        && basic >= 16 && basic < (1UL << 24)
        && (meta == pl_py.type_type
            || (pl_rd64(meta + L->tp_flags, &metaflags)
-               && (metaflags & TPFLAGS_TYPE_SUBCLASS)
-               && (metaflags & TPFLAGS_READY)))
+               && (metaflags & PL_TPF_TYPE_SUBCLASS)
+               && (metaflags & PL_TPF_READY)))
        && name_ok(name)) {
       t->valid     = True;
       t->flags     = flags;
@@ -138,8 +132,8 @@ Bool pl_pyobj_reusable ( Addr op, Bool gc )
    Bool yes = is_static(tp)
               && pl_rd64(tp + L->ob_type, &meta) && meta == pl_py.type_type
               && pl_rd64(tp + L->tp_flags, &flags)
-              && (flags & TPFLAGS_READY)
-              && ((flags & TPFLAGS_HAVE_GC) != 0) == gc;
+              && (flags & PL_TPF_READY)
+              && ((flags & PL_TPF_HAVE_GC) != 0) == gc;
    cache[h].tp = tp;
    cache[h].gc = gc;
    cache[h].yes = yes;
@@ -177,10 +171,10 @@ static Bool debug_header ( Addr h, SizeT payload )
      header. */
 static Bool refcount_ok ( Addr obj )
 {
-   ULong rc = *(const ULong*)obj & pl_py.lay->rc_mask;
-   Bool immortal = pl_py.lay->immortal && rc < (1ULL << 32)
-                   && (Int)(UInt)rc < 0;
-   return rc < (1ULL << 23) || immortal;
+   ULong rc = *(const ULong*)obj;
+   ULong count = rc & pl_py.lay->rc_mask;
+   return count < (1ULL << 23)
+          || (count < (1ULL << 32) && pl_py_immortal(rc));
 }
 
 static Bool gc_links_ok ( Addr obj )
@@ -227,16 +221,16 @@ Int pl_pyobj_offset ( const PL_Block* b, /*OUT*/Bool* is_gc,
       if (tp < 4096 || !refcount_ok(base + pre)) continue;
       const TypeNode* t = type_info(tp);
       if (!t->valid) continue;
-      Int expect = ((t->flags & TPFLAGS_HAVE_GC) ? 16 : 0)
+      Int expect = ((t->flags & PL_TPF_HAVE_GC) ? 16 : 0)
                    + ((t->flags & L->preheader_flags) ? 16 : 0);
       /* A compact str is smaller than str's tp_basicsize (which is the
          legacy PyUnicodeObject's size). */
-      SizeT need = (t->flags & TPFLAGS_UNICODE_SUBCLASS)
+      SizeT need = (t->flags & PL_TPF_UNICODE_SUBCLASS)
                    ? (SizeT)L->ascii_size : (SizeT)t->basicsize;
       if (expect != pre || need + pre > n) continue;
-      if ((t->flags & TPFLAGS_HAVE_GC) && !gc_links_ok(base + pre))
+      if ((t->flags & PL_TPF_HAVE_GC) && !gc_links_ok(base + pre))
          continue;
-      *is_gc = (t->flags & TPFLAGS_HAVE_GC) != 0;
+      *is_gc = (t->flags & PL_TPF_HAVE_GC) != 0;
       *type  = tp;
       return (Int)(base - b->data) + pre;
    }
@@ -256,9 +250,9 @@ Int pl_pyobj_text_offset ( Addr obj, Addr tp )
    const PL_PyLayout* L = pl_py.lay;
    const TypeNode*    t = type_info(tp);
    if (!t->valid) return 0;
-   if (t->flags & TPFLAGS_BYTES_SUBCLASS)
+   if (t->flags & PL_TPF_BYTES_SUBCLASS)
       return L->bytes_sval;
-   if (t->flags & TPFLAGS_UNICODE_SUBCLASS) {
+   if (t->flags & PL_TPF_UNICODE_SUBCLASS) {
       UInt state = *(const UInt*)(obj + L->uni_state);
       Bool compact = (state >> 5) & 1, ascii = (state >> 6) & 1;
       if (compact)

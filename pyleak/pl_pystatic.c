@@ -90,14 +90,13 @@ static void add_skip ( Addr lo, Addr hi )
 }
 
 /* Whether OBJ is a str object (its type has Py_TPFLAGS_UNICODE_SUBCLASS). */
-#define PY_TPFLAGS_UNICODE_SUBCLASS (1UL << 28)
 static Bool is_str ( Addr obj )
 {
    ULong tp = 0, flags = 0;
    return obj != 0
           && pl_rd64(obj + pl_py.lay->ob_type, &tp) && tp != 0
           && pl_rd64((Addr)tp + pl_py.lay->tp_flags, &flags)
-          && (flags & PY_TPFLAGS_UNICODE_SUBCLASS);
+          && (flags & PL_TPF_UNICODE_SUBCLASS);
 }
 
 /* The object whose type word is at A, of type code, bytes or int: its
@@ -115,7 +114,7 @@ static Bool static_refcount ( Addr o )
    if (!pl_rd64(o + pl_py.lay->ob_type - 8, &rc))
       return False;
    if (pl_py.lay->immortal)
-      return (Int)(UInt)rc < 0;
+      return pl_py_immortal(rc);
    return rc >= 999999999ULL && rc < 999999999ULL + (1ULL << 31);
 }
 

@@ -177,6 +177,21 @@ typedef struct {
 
 extern PL_Python pl_py;
 
+/* Whether a reference-count word RC, as read, marks an immortal object
+   (3.12+: the low 32 bits of the count, signed, are negative). */
+static inline Bool pl_py_immortal ( ULong rc )
+{
+   return pl_py.lay->immortal && (Int)(UInt)(rc & pl_py.lay->rc_mask) < 0;
+}
+
+/* tp_flags bits, the same in every supported version. */
+#define PL_TPF_READY            (1UL << 12)
+#define PL_TPF_HAVE_GC          (1UL << 14)
+#define PL_TPF_BYTES_SUBCLASS   (1UL << 27)
+#define PL_TPF_UNICODE_SUBCLASS (1UL << 28)
+#define PL_TPF_DICT_SUBCLASS    (1UL << 29)
+#define PL_TPF_TYPE_SUBCLASS    (1UL << 31)
+
 /* Is IP in the evaluation loop (either part, as far as known)? */
 static inline Bool pl_py_in_eval ( Addr ip )
 {
@@ -298,13 +313,18 @@ void pl_pystatic_runtime_found ( void );
    payloads of its static (immortal) code, bytes and int objects.  Made
    at the first call. */
 UInt pl_pystatic_skips ( const PL_Range** out );
-/* True on 3.10 and 3.11: every freed block of at least 8 KiB is to be
-   shown to pl_pystatic_block_freed (before its memory is reused), which
-   looks for words of the .bss left pointing into a freed parser
-   arena. */
+/* True on 3.10 and 3.11: every freed block of at least 8 KiB (an arena
+   block's 8192 bytes and header) is to be shown to
+   pl_pystatic_block_freed before its memory is reused, which looks for
+   words of the .bss left pointing into a freed parser arena. */
 extern Bool pl_pystatic_watch_arenas;
-#define PL_PYSTATIC_ARENA_MIN  (8192 + 32)
 void pl_pystatic_block_freed ( Addr data, SizeT szB );
+/* What the heap's free paths call (malloc'd and MALLOCLIKE blocks). */
+static inline void pl_pystatic_freed ( Addr data, SizeT szB )
+{
+   if (UNLIKELY(pl_pystatic_watch_arenas) && szB >= 8192 + 32)
+      pl_pystatic_block_freed(data, szB);
+}
 /* ADD(lo, hi) for each such word that still holds the dangling value. */
 void pl_pystatic_dead_words ( void (*add)(Addr lo, Addr hi) );
 

@@ -361,7 +361,7 @@ static Bool is_type_object ( Addr tp )
 {
    ULong flags;
    return pl_rd64(tp + pl_py.lay->tp_flags, &flags)
-          && (flags & (1ULL << 31));          /* Py_TPFLAGS_TYPE_SUBCLASS */
+          && (flags & PL_TPF_TYPE_SUBCLASS);
 }
 
 /*------------------------------------------------------------*/

@@ -756,7 +756,6 @@ static void scan_live ( Addr lo, Addr hi, Bool prior_def, Int leader,
    "possibly lost" (memcheck, reading it as an ordinary word, can be
    fooled the same way).  The offset of that word in block I, or 0 when
    I is not a dict. */
-#define PY_TPFLAGS_DICT_SUBCLASS (1UL << 29)
 static SizeT dict_version_word ( Int i )
 {
    Addr tp = TYPE_OF(i);
@@ -768,7 +767,7 @@ static SizeT dict_version_word ( Int i )
       if (tp != last_tp) {
          ULong flags = 0;
          last_is_dict = pl_rd64(tp + pl_py.lay->tp_flags, &flags)
-                        && (flags & PY_TPFLAGS_DICT_SUBCLASS);
+                        && (flags & PL_TPF_DICT_SUBCLASS);
          last_tp = tp;
       }
       if (!last_is_dict)
@@ -1263,9 +1262,9 @@ static Bool refcount_unexplained ( Int i )
    ULong rc;
    if (!pl_rd64(sc_blocks[i]->data + sc_extra[i].obj_off, &rc))
       return False;
-   rc &= pl_py.lay->rc_mask;
-   if (pl_py.lay->immortal && (Int)(UInt)rc < 0)
+   if (pl_py_immortal(rc))
       return False;
+   rc &= pl_py.lay->rc_mask;
    return (Long)rc > (Long)sc_internal[i];
 }
 
@@ -1324,10 +1323,7 @@ static void group_lost ( void )
 static Int object_block ( Addr obj, Addr tp )
 {
    Int j = obj ? find_block(obj) : -1;
-   if (j < 0 || TYPE_OF(j) != tp || sc_extra[j].obj_off == NO_OBJ
-       || sc_blocks[j]->data + sc_extra[j].obj_off != obj)
-      return -1;
-   return j;
+   return j >= 0 && TYPE_OF(j) == tp && is_obj_ref(j, obj) ? j : -1;
 }
 
 static void mark_constant ( Addr obj )
